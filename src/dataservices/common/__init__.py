@@ -1,0 +1,1 @@
+"""Behaviour every data service shares: settings, database, auth, problems, idempotency, paging."""

@@ -1,0 +1,158 @@
+"""The database of one service: a primary for writes, optionally a replica for reads.
+
+`Database.write()` is the one unit of work that opens and commits write transactions; a service
+operation runs inside exactly one. On SQLite it starts with `BEGIN IMMEDIATE`, which takes the write
+lock up front: two redemptions can never both read a counter and then both write it, and a busy
+database makes the writer wait instead of failing half-way. `Database.read()` serves reads from the
+replica only when it has replayed past the caller's consistency token (read-your-writes).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, event, text
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeDecorator
+
+# Writers queue for the lock instead of failing; 30 s is far beyond any transaction of ours.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite stores them naive, in UTC, so they sort as text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite file so a fresh checkout needs no setup."""
+    if _is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+    ensure_sqlite_directory(url)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so the `begin` listener decides how to begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL with synchronous=NORMAL stays consistent after a crash; FULL also survives power loss.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """Engines and sessions of one service's database."""
+
+    def __init__(self, primary_url: str, replica_url: str | None = None) -> None:
+        self.primary_url = primary_url
+        self.is_sqlite = _is_sqlite(primary_url)
+        self._commits = itertools.count(1)
+        if self.is_sqlite:
+            # One writer connection: in-process writers queue in the pool (fair, no busy-waiting);
+            # other processes meet the busy timeout. Readers use their own connections (WAL).
+            self.write_engine = _sqlite_engine(primary_url, begin="BEGIN IMMEDIATE", pool_size=1)
+            self.read_engine = _sqlite_engine(primary_url, begin="BEGIN", pool_size=5)
+            self.replica_engine: AsyncEngine | None = None
+        else:
+            self.write_engine = create_async_engine(primary_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.read_engine = self.write_engine
+            self.replica_engine = (
+                create_async_engine(replica_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+                if replica_url
+                else None
+            )
+        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._primary_reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._replica_reads = (
+            async_sessionmaker(self.replica_engine, expire_on_commit=False) if self.replica_engine else None
+        )
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        async with self._write_sessions() as session, session.begin():
+            yield session
+
+    async def consistency_token(self) -> str:
+        """A token for the write just committed, to send back on later reads."""
+        if self.is_sqlite:
+            # A single SQLite file has no replica: every read already sees every committed write.
+            return f"sqlite.{next(self._commits)}"
+        async with self.write_engine.connect() as connection:
+            lsn = (await connection.execute(text("SELECT pg_current_wal_lsn()::text"))).scalar_one()
+        return "pg." + str(lsn).replace("/", "-")
+
+    async def _replica_has(self, token: str | None) -> bool:
+        if self.replica_engine is None:
+            return False
+        if token is None:
+            return True
+        if not token.startswith("pg."):
+            return False  # a token we did not issue: only the primary is certainly up to date
+        lsn = token[3:].replace("-", "/")
+        async with self.replica_engine.connect() as connection:
+            try:
+                result = await connection.execute(
+                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), false)"),
+                    {"lsn": lsn},
+                )
+            except Exception:  # a malformed LSN or an unreachable replica: use the primary
+                return False
+            return bool(result.scalar_one())
+
+    @asynccontextmanager
+    async def read(self, consistency_token: str | None = None) -> AsyncIterator[AsyncSession]:
+        """A read-only transaction, on a replica when it has replayed past `consistency_token`."""
+        factory = self._primary_reads
+        if self._replica_reads is not None and await self._replica_has(consistency_token):
+            factory = self._replica_reads
+        async with factory() as session, session.begin():
+            yield session
+
+    async def ping(self) -> None:
+        """Raise unless the primary answers a trivial query."""
+        async with self.read_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        for engine in {self.write_engine, self.read_engine, self.replica_engine}:
+            if engine is not None:
+                await engine.dispose()

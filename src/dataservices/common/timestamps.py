@@ -1,0 +1,54 @@
+"""RFC 3339 timestamps: parse what clients send, format what services answer (UTC, `Z`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+class InvalidTimestamp(ValueError):
+    """A string that is not an RFC 3339 date-time this service can represent."""
+
+
+def parse(value: str) -> datetime:
+    """Parse an RFC 3339 date-time into an aware UTC datetime.
+
+    A leap second (`:60`) is read as the last instant of its minute, since Python's datetime
+    cannot hold it; years before 1 or past 9999 are refused.
+    """
+    match = _RFC3339.match(value)
+    if match is None:
+        raise InvalidTimestamp(f"{value!r} is not an RFC 3339 date-time")
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    fraction, offset = match.group(7), match.group(8)
+    leap = second == 60
+    if leap:
+        second = 59
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    try:
+        moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
+        if offset not in ("Z", "z"):
+            sign = 1 if offset[0] == "+" else -1
+            moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+        if leap:
+            moment = moment.replace(microsecond=999999)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidTimestamp(f"{value!r} is not a date-time this service can store: {exc}") from exc
+    return moment
+
+
+def format_utc(moment: datetime) -> str:
+    """Format as RFC 3339 in UTC with a `Z`, whole seconds unless the moment has microseconds."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC."""
+    return datetime.now(UTC)

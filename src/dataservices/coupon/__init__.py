@@ -1,0 +1,1 @@
+"""The coupon data service: coupons, quotes and synchronous, atomic redemptions."""

@@ -1,0 +1,183 @@
+"""The coupon service's routes: parse the validated call, run the service operation, serialize.
+
+Each route names its operationId; scopes and request shapes come from the contract (see
+`dataservices.common.endpoint`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from dataservices.common.endpoint import Call, ContractCall
+from dataservices.common.http import dump_json, etag, json_response, stored_to_response
+from dataservices.common.idempotency import IdempotencyKeys, StoredResponse, fingerprint
+from dataservices.common.pagination import Page, PageRequest
+from dataservices.common.problems import Problem
+from dataservices.common.validation import parse_body
+from dataservices.coupon.errors import RedemptionRefused
+from dataservices.coupon.model import Coupon, Redemption
+from dataservices.coupon.schemas import (
+    CouponCreate,
+    CouponUpdate,
+    QuoteRequest,
+    RedemptionRequest,
+    coupon_json,
+    redemption_json,
+)
+from dataservices.coupon.service import CouponService
+
+router = APIRouter()
+
+
+def _service(request: Request) -> CouponService:
+    service: CouponService = request.app.state.coupon_service
+    return service
+
+
+def _keys(request: Request) -> IdempotencyKeys:
+    keys: IdempotencyKeys = request.app.state.idempotency_keys
+    return keys
+
+
+Service = Annotated[CouponService, Depends(_service)]
+Keys = Annotated[IdempotencyKeys, Depends(_keys)]
+
+
+def _page(call: Call) -> PageRequest:
+    return PageRequest(limit=call.params["limit"], cursor=call.params.get("cursor"))
+
+
+def _page_json(page: Page[Coupon] | Page[Redemption], service: CouponService) -> dict[str, object]:
+    now = service.clock()
+    items = [
+        coupon_json(item, now) if isinstance(item, Coupon) else redemption_json(item, now) for item in page.items
+    ]
+    return {"items": items, "nextCursor": page.next_cursor}
+
+
+async def _written(service: CouponService) -> dict[str, str]:
+    return {"Consistency-Token": await service.db.consistency_token()}
+
+
+@router.post("/v1/coupons", operation_id="createCoupon")
+async def create_coupon(call: ContractCall, service: Service) -> Response:
+    coupon = await service.create(parse_body(CouponCreate, call.body))
+    headers = {"Location": f"/v1/coupons/{coupon.id}", "ETag": etag(coupon.version), **await _written(service)}
+    return json_response(201, coupon_json(coupon, service.clock()), headers)
+
+
+@router.get("/v1/coupons", operation_id="listCoupons")
+async def list_coupons(call: ContractCall, service: Service) -> Response:
+    page = await service.list(
+        _page(call), call.params.get("status"), call.params.get("code"), call.params.get("Consistency-Token")
+    )
+    return json_response(200, _page_json(page, service))
+
+
+@router.get("/v1/coupons/{couponId}", operation_id="getCoupon")
+async def get_coupon(call: ContractCall, service: Service) -> Response:
+    coupon = await service.get(call.params["couponId"], call.params.get("Consistency-Token"))
+    return json_response(200, coupon_json(coupon, service.clock()), {"ETag": etag(coupon.version)})
+
+
+@router.patch("/v1/coupons/{couponId}", operation_id="updateCoupon")
+async def update_coupon(call: ContractCall, service: Service) -> Response:
+    change = parse_body(CouponUpdate, call.body)
+    coupon = await service.update(call.params["couponId"], call.params["If-Match"], change)
+    headers = {"ETag": etag(coupon.version), **await _written(service)}
+    return json_response(200, coupon_json(coupon, service.clock()), headers)
+
+
+@router.post("/v1/coupons/{couponId}/quotes", operation_id="quoteCoupon")
+async def quote_coupon(call: ContractCall, service: Service) -> Response:
+    quote = await service.quote(call.params["couponId"], parse_body(QuoteRequest, call.body))
+    currency = quote.currency
+    return json_response(
+        200,
+        {
+            "couponId": quote.coupon.id,
+            "code": quote.coupon.code,
+            "orderAmount": {"amount": quote.order_amount, "currency": currency},
+            "eligible": quote.refusal is None,
+            "reason": quote.refusal.code if quote.refusal else None,
+            "discount": {"amount": quote.discount, "currency": currency},
+            "payableAmount": {"amount": quote.order_amount - quote.discount, "currency": currency},
+        },
+    )
+
+
+@router.post("/v1/coupons/{couponId}/redemptions", operation_id="redeemCoupon")
+async def redeem_coupon(call: ContractCall, service: Service, keys: Keys, request: Request) -> Response:
+    coupon_id = call.params["couponId"]
+    redemption_request = parse_body(RedemptionRequest, call.body)
+
+    async def work(session: AsyncSession) -> StoredResponse:
+        redemption = await service.redeem(session, coupon_id, redemption_request)
+        body = dump_json(redemption_json(redemption, service.clock()))
+        return StoredResponse(status=201, body=body, headers={"Location": f"/v1/redemptions/{redemption.id}"})
+
+    def render(problem: Problem) -> StoredResponse:
+        document = problem.body(request.app.state.problem_base_uri, call.path)
+        return StoredResponse(status=problem.status, body=dump_json(document), media_type="application/problem+json")
+
+    stored = await keys.run(
+        client_id=call.client_id,
+        key=call.params["Idempotency-Key"],
+        digest=fingerprint(call.operation.method, call.path, call.body),
+        work=work,
+        render=render,
+        # A refusal by the coupon's rules is this request's outcome: a retry gets the same answer.
+        keep=lambda problem: isinstance(problem, RedemptionRefused),
+    )
+    extra = await _written(service) if stored.status == 201 else {}
+    return stored_to_response(stored, extra)
+
+
+@router.get("/v1/coupons/{couponId}/redemptions", operation_id="listCouponRedemptions")
+async def list_coupon_redemptions(call: ContractCall, service: Service) -> Response:
+    page = await service.list_redemptions(
+        _page(call),
+        coupon_id=call.params["couponId"],
+        status=call.params.get("status"),
+        consistency_token=call.params.get("Consistency-Token"),
+    )
+    return json_response(200, _page_json(page, service))
+
+
+@router.get("/v1/redemptions", operation_id="listRedemptions")
+async def list_redemptions(call: ContractCall, service: Service) -> Response:
+    page = await service.list_redemptions(
+        _page(call),
+        user_id=call.params.get("userId"),
+        status=call.params.get("status"),
+        consistency_token=call.params.get("Consistency-Token"),
+    )
+    return json_response(200, _page_json(page, service))
+
+
+@router.get("/v1/redemptions/{redemptionId}", operation_id="getRedemption")
+async def get_redemption(call: ContractCall, service: Service) -> Response:
+    redemption = await service.get_redemption(call.params["redemptionId"], call.params.get("Consistency-Token"))
+    return json_response(200, redemption_json(redemption, service.clock()))
+
+
+@router.post("/v1/redemptions/{redemptionId}/confirmation", operation_id="confirmRedemption")
+async def confirm_redemption(call: ContractCall, service: Service) -> Response:
+    redemption = await service.confirm(call.params["redemptionId"])
+    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))
+
+
+@router.post("/v1/redemptions/{redemptionId}/release", operation_id="releaseRedemption")
+async def release_redemption(call: ContractCall, service: Service) -> Response:
+    redemption = await service.release(call.params["redemptionId"])
+    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))
+
+
+@router.post("/v1/redemptions/{redemptionId}/cancellation", operation_id="cancelRedemption")
+async def cancel_redemption(call: ContractCall, service: Service) -> Response:
+    redemption = await service.cancel(call.params["redemptionId"])
+    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))

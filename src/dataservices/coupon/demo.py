@@ -1,0 +1,82 @@
+"""The demo data `make run` loads, through the service layer, and the usage it prints."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dataservices.common.auth import issue_development_token
+from dataservices.common.db import Database
+from dataservices.common.settings import AuthSettings
+from dataservices.common.timestamps import format_utc, utc_now
+from dataservices.coupon.errors import CouponCodeTaken
+from dataservices.coupon.schemas import CouponCreate
+from dataservices.coupon.service import CouponService
+from dataservices.coupon.settings import CouponSettings
+
+
+def _demo_coupons() -> list[dict[str, object]]:
+    start = utc_now().replace(microsecond=0) - timedelta(days=1)
+    window = {"validFrom": format_utc(start), "validUntil": format_utc(start + timedelta(days=90))}
+    return [
+        {
+            "code": "WELCOME10",
+            "name": "Welcome, 10% off up to 15.00 EUR",
+            "currency": "EUR",
+            "discount": {"type": "PERCENTAGE", "percent": 10, "maximumDiscount": {"amount": 1500, "currency": "EUR"}},
+            "minimumOrderAmount": {"amount": 2000, "currency": "EUR"},
+            "perUserLimit": 1,
+            **window,
+        },
+        {
+            "code": "FLASH5",
+            "name": "Flash sale, 5.00 EUR off, first 100 orders",
+            "currency": "EUR",
+            "discount": {"type": "FIXED_AMOUNT", "amount": {"amount": 500, "currency": "EUR"}},
+            "totalLimit": 100,
+            "perUserLimit": 2,
+            **window,
+        },
+        {
+            "code": "PAUSED20",
+            "name": "Paused campaign, 20% off",
+            "currency": "EUR",
+            "discount": {"type": "PERCENTAGE", "percent": 20},
+            "status": "PAUSED",
+            **window,
+        },
+    ]
+
+
+async def load_demo_data(settings: CouponSettings) -> None:
+    """Create the demo coupons unless they exist (running the demo twice changes nothing)."""
+    database = Database(settings.resolved_database_url())
+    service = CouponService(database)
+    try:
+        for body in _demo_coupons():
+            try:
+                await service.create(CouponCreate.model_validate(body))
+            except CouponCodeTaken:
+                continue
+    finally:
+        await database.dispose()
+
+
+def usage_banner(host: str, port: int, auth: AuthSettings) -> str:
+    """How to call the running demo: the URL, a token and a request that works."""
+    token = issue_development_token(auth, ["coupon:read", "coupon:write", "coupon:redeem"], ttl_seconds=8 * 3600)
+    base = f"http://{host}:{port}"
+    return "\n".join(
+        [
+            "",
+            f"Coupon service: {base}  (contract: {base}/openapi.yaml)",
+            "",
+            "Development token (coupon:read coupon:write coupon:redeem, valid 8 hours):",
+            f"  export TOKEN={token}",
+            "",
+            "Try it:",
+            f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/v1/coupons?code=WELCOME10"',
+            "",
+            "Stop with Ctrl+C.",
+            "",
+        ]
+    )

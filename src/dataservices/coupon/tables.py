@@ -1,0 +1,98 @@
+"""The coupon service's tables. Its migrations in `migrations/` create exactly these.
+
+The database guards the invariants too, not only the code: usage counters never go negative, never
+exceed the total limit, and one order redeems a coupon at most once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from dataservices.common.db import UTCDateTime
+from dataservices.common.idempotency import idempotency_table
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+coupons = Table(
+    "coupons",
+    metadata,
+    Column("id", String(30), primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("discount_type", String(16), nullable=False),
+    Column("discount_amount", BigInteger, nullable=True),
+    Column("discount_percent", Integer, nullable=True),
+    Column("maximum_discount", BigInteger, nullable=True),
+    Column("minimum_order_amount", BigInteger, nullable=True),
+    Column("valid_from", UTCDateTime(), nullable=False),
+    Column("valid_until", UTCDateTime(), nullable=False),
+    Column("total_limit", Integer, nullable=True),
+    Column("per_user_limit", Integer, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("confirmed_count", Integer, nullable=False, server_default="0"),
+    Column("reserved_count", Integer, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint("confirmed_count >= 0 AND reserved_count >= 0", name="usage_not_negative"),
+    CheckConstraint(
+        "total_limit IS NULL OR confirmed_count + reserved_count <= total_limit", name="usage_within_limit"
+    ),
+    CheckConstraint("valid_until > valid_from", name="window_not_empty"),
+    CheckConstraint("status IN ('ACTIVE', 'PAUSED')", name="status_known"),
+    CheckConstraint("discount_type IN ('FIXED_AMOUNT', 'PERCENTAGE')", name="discount_type_known"),
+)
+
+redemptions = Table(
+    "redemptions",
+    metadata,
+    Column("id", String(30), primary_key=True),
+    Column("coupon_id", String(30), ForeignKey("coupons.id"), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("order_amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("discount_amount", BigInteger, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("hold_expires_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("coupon_id", "order_id"),
+    CheckConstraint("status IN ('RESERVED', 'CONFIRMED', 'RELEASED', 'CANCELLED')", name="status_known"),
+    Index(None, "coupon_id", "status"),
+    Index(None, "user_id", "id"),
+    Index(None, "status", "hold_expires_at"),
+)
+
+# How many redemptions each user holds (RESERVED or CONFIRMED) per coupon: the per-user guard is a
+# conditional upsert on this row, so it holds under concurrency like the total limit does.
+coupon_user_usage = Table(
+    "coupon_user_usage",
+    metadata,
+    Column("coupon_id", String(30), ForeignKey("coupons.id"), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("used", Integer, nullable=False),
+    CheckConstraint("used >= 0", name="used_not_negative"),
+)
+
+idempotency_keys = idempotency_table(metadata)
