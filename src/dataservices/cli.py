@@ -1,15 +1,15 @@
 """`dataservices`: run, migrate and authenticate against the reference data services.
 
-    dataservices serve coupon [--host 127.0.0.1] [--port 8081] [--demo]
-    dataservices migrate coupon
-    dataservices token --scope coupon:read --scope coupon:write [--subject S] [--ttl SECONDS]
+dataservices serve coupon [--host 127.0.0.1] [--port 8081] [--demo]
+dataservices migrate coupon
+dataservices token --scope coupon:read --scope coupon:write [--subject S] [--ttl SECONDS]
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -23,7 +23,7 @@ from dataservices.common.settings import AuthSettings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
-class ServiceName(str, Enum):
+class ServiceName(StrEnum):
     coupon = "coupon"
 
 

@@ -88,7 +88,7 @@ def _check_routes_match_contract(app: FastAPI, contract: Contract) -> None:
         (method, route.path, route.operation_id)
         for route in app.router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }
     documented = {(op.method, op.path, op.operation_id) for op in contract.operations.values()}
     if served != documented:

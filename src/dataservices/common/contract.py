@@ -77,9 +77,7 @@ class Contract:
                     op = self._operation(path, method, path_item[method], shared, base)
                     self.operations[op.operation_id] = op
 
-    def _operation(
-        self, path: str, method: str, raw: dict[str, Any], shared: list[Any], base: str
-    ) -> Operation:
+    def _operation(self, path: str, method: str, raw: dict[str, Any], shared: list[Any], base: str) -> Operation:
         pointer = f"{base}/{method}"
         params: dict[tuple[str, str], Parameter] = {}
         sources = [(p, f"{base}/parameters/{i}") for i, p in enumerate(shared)]

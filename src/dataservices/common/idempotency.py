@@ -18,10 +18,9 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Column, Integer, LargeBinary, MetaData, String, Table, and_, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dataservices.common.db import Database, UTCDateTime
+from dataservices.common.db import Database, UTCDateTime, insert_for
 from dataservices.common.problems import Problem
 from dataservices.common.timestamps import utc_now
 
@@ -95,8 +94,7 @@ class IdempotencyKeys:
             "expires_at": now + self._ttl,
         }
         async with self._db.write() as session:
-            dialect = session.bind.dialect.name
-            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(self._table)
+            insert = insert_for(session, self._table)
             claimed = await session.execute(
                 insert.values(**row_values).on_conflict_do_nothing().returning(self._table.c.client_id)
             )

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from fastapi import FastAPI, Request
@@ -20,6 +21,8 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Characters RFC 3986 allows unescaped in a path; anything else in `instance` is percent-encoded.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +36,12 @@ class FieldError:
     message: str
 
     def as_json(self) -> dict[str, str]:
-        return {"location": self.location, "pointer": self.pointer, "message": self.message}
+        return {"location": self.location, "pointer": _clip(self.pointer, 512), "message": _clip(self.message, 500)}
+
+
+def _clip(text: str, limit: int) -> str:
+    """Keep a text within the length the problem schema allows (messages may quote long input)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class Problem(Exception):
@@ -62,8 +70,8 @@ class Problem(Exception):
             "type": f"{base_uri}{self.slug}/",
             "title": self.title,
             "status": self.status,
-            "detail": self.detail,
-            "instance": instance,
+            "detail": _clip(self.detail, 2000),
+            "instance": _clip(quote(instance, safe=_PATH_SAFE), 2048),
             "code": self.code,
         }
         if self.errors:

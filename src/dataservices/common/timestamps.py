@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 class InvalidTimestamp(ValueError):
@@ -44,9 +42,11 @@ def parse(value: str) -> datetime:
 def format_utc(moment: datetime) -> str:
     """Format as RFC 3339 in UTC with a `Z`, whole seconds unless the moment has microseconds."""
     moment = moment.astimezone(UTC)
+    # strftime does not pad years before 1000; RFC 3339 needs four digits.
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        text += f".{moment.microsecond:06d}"
+    return text + "Z"
 
 
 def utc_now() -> datetime:

@@ -87,7 +87,8 @@ def _convert(raw: str, schema: Mapping[str, Any]) -> Any:
 def _message(error: ValidationError) -> ValidationError:
     """The most specific error under a oneOf/anyOf, so the message names the real mistake."""
     if error.context:
-        return best_match(error.context)
+        specific: ValidationError = best_match(error.context)
+        return specific
     return error
 
 

@@ -53,9 +53,7 @@ def _page(call: Call) -> PageRequest:
 
 def _page_json(page: Page[Coupon] | Page[Redemption], service: CouponService) -> dict[str, object]:
     now = service.clock()
-    items = [
-        coupon_json(item, now) if isinstance(item, Coupon) else redemption_json(item, now) for item in page.items
-    ]
+    items = [coupon_json(item, now) if isinstance(item, Coupon) else redemption_json(item, now) for item in page.items]
     return {"items": items, "nextCursor": page.next_cursor}
 
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dataservices.common.db import insert_for
 from dataservices.common.pagination import PageRequest, paginate
 from dataservices.coupon.model import ACTIVE, PAUSED, RELEASED, RESERVED, Coupon, Redemption
 from dataservices.coupon.tables import coupon_user_usage, coupons, redemptions
@@ -28,12 +28,7 @@ def _expired_holds(now: datetime) -> ColumnElement[bool]:
 
 def _coupon_select(now: datetime) -> Any:
     # Usage shown excludes holds that expired but were not swept yet, so reads never need to write.
-    stale = (
-        select(func.count())
-        .where(r.coupon_id == c.id, _expired_holds(now))
-        .correlate(coupons)
-        .scalar_subquery()
-    )
+    stale = select(func.count()).where(r.coupon_id == c.id, _expired_holds(now)).correlate(coupons).scalar_subquery()
     return select(coupons, (c.reserved_count - stale).label("reserved_live"))
 
 
@@ -77,7 +72,7 @@ async def list_coupons(
     session: AsyncSession, now: datetime, page: PageRequest, status: str | None, code: str | None
 ) -> list[Coupon]:
     statement = _coupon_select(now)
-    if status == ACTIVE or status == PAUSED:
+    if status in (ACTIVE, PAUSED):
         statement = statement.where(c.status == status, c.valid_until > now)
     elif status is not None:
         statement = statement.where(c.valid_until <= now)
@@ -132,8 +127,7 @@ async def count_expired_holds(session: AsyncSession, coupon_id: str, user_id: st
 
 async def take_user_usage(session: AsyncSession, coupon_id: str, user_id: str) -> bool:
     """Count one more use for the user, only while under the coupon's per-user limit (one statement)."""
-    dialect = session.bind.dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(coupon_user_usage)
+    insert = insert_for(session, coupon_user_usage)
     limit = select(c.per_user_limit).where(c.id == coupon_id).scalar_subquery()
     statement = (
         insert.values(coupon_id=coupon_id, user_id=user_id, used=1)
@@ -147,7 +141,9 @@ async def take_user_usage(session: AsyncSession, coupon_id: str, user_id: str) -
     return (await session.execute(statement)).first() is not None
 
 
-async def give_back(session: AsyncSession, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int) -> None:
+async def give_back(
+    session: AsyncSession, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int
+) -> None:
     """Return usage to the coupon and to the users who held it."""
     await session.execute(
         update(coupons)
@@ -156,9 +152,7 @@ async def give_back(session: AsyncSession, coupon_id: str, users: Counter[str], 
     )
     for user_id, count in users.items():
         await session.execute(
-            update(coupon_user_usage)
-            .where(u.coupon_id == coupon_id, u.user_id == user_id)
-            .values(used=u.used - count)
+            update(coupon_user_usage).where(u.coupon_id == coupon_id, u.user_id == user_id).values(used=u.used - count)
         )
 
 
@@ -236,4 +230,3 @@ async def release_expired_holds(session: AsyncSession, now: datetime, coupon_id:
     for held_coupon, users in sorted(per_coupon.items()):
         await give_back(session, held_coupon, users, reserved=sum(users.values()), confirmed=0)
     return len(released)
-

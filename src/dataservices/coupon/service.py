@@ -262,9 +262,7 @@ def _creation_errors(request: CouponCreate) -> list[FieldError]:
         money.append(("/discount/maximumDiscount", discount.maximum_discount))
     for pointer, amount in money:
         if amount is not None and amount.currency != request.currency:
-            found.append(
-                FieldError("BODY", f"{pointer}/currency", f"must be the coupon's currency {request.currency}")
-            )
+            found.append(FieldError("BODY", f"{pointer}/currency", f"must be the coupon's currency {request.currency}"))
     return found
 
 
