@@ -178,6 +178,12 @@ class IdempotencyKeys:
             await self._release(client_id, key)
             raise
 
+    async def purge_expired(self) -> int:
+        """Delete keys past their retention; the background sweep calls this."""
+        async with self._db.write() as session:
+            result = await session.execute(delete(self._table).where(self._table.c.expires_at <= utc_now()))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def _release(self, client_id: str, key: str) -> None:
         async with self._db.write() as session:
             await session.execute(

@@ -43,7 +43,8 @@ def format_utc(moment: datetime) -> str:
     """Format as RFC 3339 in UTC with a `Z`, whole seconds unless the moment has microseconds."""
     moment = moment.astimezone(UTC)
     # strftime does not pad years before 1000; RFC 3339 needs four digits.
-    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    text += f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     if moment.microsecond:
         text += f".{moment.microsecond:06d}"
     return text + "Z"

@@ -15,6 +15,8 @@ from dataservices.coupon.settings import CouponSettings
 from dataservices.coupon.tables import idempotency_keys
 
 SERVICE = "coupon"
+# Keys live 24 hours; purging hourly keeps the table within about 25 hours of traffic.
+IDEMPOTENCY_PURGE_SECONDS = 3600.0
 
 
 def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None = None) -> FastAPI:
@@ -38,7 +40,10 @@ def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None
         contract_yaml=contract_yaml,
         router=router,
         readiness_table="coupons",
-        periodic=((settings.hold_sweep_seconds, service.release_expired_holds),),
+        periodic=(
+            (settings.hold_sweep_seconds, service.release_expired_holds),
+            (IDEMPOTENCY_PURGE_SECONDS, keys.purge_expired),
+        ),
         state={"coupon_service": service, "idempotency_keys": keys},
     )
     return create_service_app(parts)

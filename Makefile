@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything lives in .venv/.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced-stamp
+FUZZ_PORT ?= 8181
+FUZZ_EXAMPLES ?= 300
+
+.PHONY: run test lint fuzz fmt setup clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Re-sync whenever the lock or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+
+## run: serve the coupon service on SQLite at 127.0.0.1:8081 with demo data
+run: $(STAMP)
+	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
+
+## lint: contracts valid, code formatted, typed, layered
+lint: $(STAMP)
+	$(BIN)/contractkit validate contracts/
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## test: lint, then every test suite
+test: lint
+	$(BIN)/pytest
+
+## fuzz: a long Schemathesis run (all checks, all phases) against a live coupon service
+fuzz: $(STAMP)
+	@set -e; dir=$$(mktemp -d); \
+	DATASERVICES_COUPON_DATABASE_URL="sqlite+aiosqlite:///$$dir/coupon.db" \
+	  $(BIN)/dataservices serve coupon --port $(FUZZ_PORT) > $$dir/server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null || true' EXIT; \
+	for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(FUZZ_PORT)/health/ready >/dev/null && break; sleep 0.2; done; \
+	$(BIN)/contractkit verify contracts/coupon/openapi.yaml --base-url http://127.0.0.1:$(FUZZ_PORT) \
+	  --token "$$($(BIN)/dataservices token --scope coupon:read coupon:write coupon:redeem)" \
+	  --max-examples $(FUZZ_EXAMPLES) --junit-xml reports/fuzz-coupon.xml
+
+## fmt: format and autofix
+fmt: $(STAMP)
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+clean:
+	rm -rf $(VENV) var reports .mypy_cache .ruff_cache .pytest_cache .hypothesis

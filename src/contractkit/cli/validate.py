@@ -1,0 +1,77 @@
+"""``contractkit validate``: check contracts against the OpenAPI specification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit.cli.exit_codes import ExitCode
+from contractkit.discovery import find_contracts
+from contractkit.loading import UnreadableFile
+from contractkit.problems import Problem, display_path
+from contractkit.validate import validate_contract
+
+DEFAULT_PATHS = (Path("contracts"),)
+
+
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Contract files or directories (searched for openapi.yaml|yml|json).", show_default=False),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only, no OK lines.")] = False,
+) -> None:
+    """Validate contracts: YAML/JSON syntax, every $ref, and the OpenAPI 3.0/3.1 specification.
+
+    Each problem is printed as `file:line: pointer: message`. Directories are searched
+    recursively, skipping shared/ partials and pacts/. Default: contracts/.
+
+    Exit status: 0 all valid, 1 problems found, 2 usage error or unreadable file.
+    """
+    try:
+        contracts = find_contracts(paths or DEFAULT_PATHS)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+    if not contracts:
+        typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
+        raise typer.Exit(ExitCode.USAGE)
+
+    printed: set[Problem] = set()
+    failed, unreadable = 0, 0
+    for contract in contracts:
+        try:
+            problems = validate_contract(contract)
+        except UnreadableFile as exc:
+            typer.echo(f"{display_path(exc.path)}: {exc.message}", err=True)
+            unreadable += 1
+            continue
+        # Contracts sharing a broken shared file would otherwise repeat its problems.
+        for problem in problems:
+            if problem not in printed:
+                printed.add(problem)
+                typer.echo(problem.format())
+        if problems:
+            failed += 1
+        elif not quiet:
+            typer.echo(f"OK {display_path(contract)}")
+
+    typer.echo(_summary(len(contracts), failed, unreadable, len(printed)), err=True)
+    if unreadable:
+        raise typer.Exit(ExitCode.USAGE)
+    if failed:
+        raise typer.Exit(ExitCode.PROBLEMS)
+
+
+def _summary(total: int, failed: int, unreadable: int, problems: int) -> str:
+    parts = [
+        f"{total} contract{'s' if total != 1 else ''} checked",
+        f"{problems} problem{'s' if problems != 1 else ''}",
+    ]
+    if failed:
+        parts.append(f"{failed} invalid")
+    if unreadable:
+        parts.append(f"{unreadable} unreadable")
+    return ", ".join(parts)

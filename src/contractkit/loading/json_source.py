@@ -1,0 +1,109 @@
+"""Positions inside JSON text, found lazily so big documents cost nothing until asked.
+
+``json.loads`` gives no positions. Indexing every node up front would cost seconds on a 13 MB
+document, so containers are scanned only along the pointers someone asks about; siblings before
+the wanted member are skipped with the C decoder (``raw_decode``). One lookup therefore costs at
+most about one parse of the text, and scans are cached for the next lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(slots=True)
+class _Scan:
+    """How far one object or array has been read, and the members found so far."""
+
+    is_object: bool
+    # member token -> (offset where it is declared, offset where its value starts)
+    members: dict[str, tuple[int, int]] = field(default_factory=dict)
+    offset: int = 0
+    # True when `offset` is the start of the last member's value, which must be skipped before reading on.
+    pending_value: bool = False
+    done: bool = False
+    count: int = 0
+
+
+class JsonPositions:
+    """Finds the line and column of any JSON pointer in JSON text."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root = _WHITESPACE.match(text).end()  # type: ignore[union-attr]  # `*` always matches
+        self._scans: dict[int, _Scan | None] = {}
+
+    def locate(self, tokens: Sequence[str]) -> tuple[int, int]:
+        """(line, column), 1-based, of the deepest node along ``tokens`` that exists.
+
+        An object member is placed at its key, an array item at its value.
+        """
+        value_offset = self._root
+        mark = 0
+        for token in tokens:
+            scan = self._scan_at(value_offset)
+            entry = None if scan is None else self._find(scan, token)
+            if entry is None:
+                break
+            mark, value_offset = entry
+        return self._line_column(mark)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        line_start = self._text.rfind("\n", 0, offset) + 1
+        return self._text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+    def _scan_at(self, offset: int) -> _Scan | None:
+        if offset in self._scans:
+            return self._scans[offset]
+        opener = self._text[offset : offset + 1]
+        scan: _Scan | None = None
+        if opener in ("{", "["):
+            scan = _Scan(is_object=opener == "{", offset=self._skip_whitespace(offset + 1))
+            scan.done = self._text[scan.offset] in "}]"
+        self._scans[offset] = scan
+        return scan
+
+    def _find(self, scan: _Scan, token: str) -> tuple[int, int] | None:
+        found = scan.members.get(token)
+        if found is not None:
+            return found
+        text = self._text
+        while not scan.done:
+            position = scan.offset
+            if scan.pending_value:
+                _, position = _DECODER.raw_decode(text, position)
+                position = self._skip_whitespace(position)
+                if text[position] != ",":
+                    scan.done = True
+                    break
+                position = self._skip_whitespace(position + 1)
+            declared = position
+            if scan.is_object:
+                key, position = _DECODER.raw_decode(text, position)
+                position = self._skip_whitespace(position)
+                # The text already parsed as JSON, so a colon follows every key.
+                position = self._skip_whitespace(position + 1)
+                name = str(key)
+            else:
+                name = str(scan.count)
+                scan.count += 1
+            entry = (declared, position)
+            scan.members.setdefault(name, entry)
+            scan.offset, scan.pending_value = position, True
+            if name == token:
+                return entry
+        return None
+
+    def _skip_whitespace(self, offset: int) -> int:
+        return _WHITESPACE.match(self._text, offset).end()  # type: ignore[union-attr]  # `*` always matches
+
+
+def parse_json(text: str) -> tuple[object, JsonPositions]:
+    """Parse JSON text into data plus its (lazy) position index; raises ``json.JSONDecodeError``."""
+    return json.loads(text), JsonPositions(text)

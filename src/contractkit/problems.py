@@ -1,0 +1,31 @@
+"""The one shape every contractkit check reports in: a message tied to a place in a file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a contract, located by file, line and JSON pointer."""
+
+    file: Path
+    line: int
+    pointer: str
+    message: str
+    column: int = 1
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """Render as ``file:line: pointer: message``, the shape editors and CI annotate from."""
+        return f"{display_path(self.file, relative_to)}:{self.line}: {self.pointer or '/'}: {self.message}"
+
+
+def display_path(path: Path, relative_to: Path | None = None) -> str:
+    """Show ``path`` relative to ``relative_to`` (default: the working directory) when it lies below it."""
+    base = Path.cwd() if relative_to is None else relative_to
+    try:
+        return os.fspath(path.relative_to(base))
+    except ValueError:
+        return os.fspath(path)

@@ -1,0 +1,275 @@
+"""`AsyncCouponClient`: the asyncio client of the coupon service, with `CouponClient`'s methods awaited."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+
+from dataservices.clients.coupon import calls
+from dataservices.clients.coupon.calls import Call, ClientCore, TokenProvider
+from dataservices.clients.coupon.client import DEFAULT_TIMEOUT_SECONDS
+from dataservices.clients.coupon.models import (
+    Coupon,
+    CouponStatus,
+    Money,
+    NewCoupon,
+    Page,
+    Quote,
+    Redeemed,
+    Redemption,
+    RedemptionStatus,
+    SettableStatus,
+    VersionedCoupon,
+)
+
+T = TypeVar("T")
+
+
+class AsyncCouponClient(ClientCore):
+    """An asyncio client of the coupon service; use it with `async with` or call `aclose()`.
+
+    `token` is a bearer token or a function returning the current one. Error answers raise
+    `CouponServiceError` subclasses; network failures raise `httpx.TransportError`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | TokenProvider,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT_SECONDS,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(base_url, token)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, auth=self._auth, timeout=timeout, headers=self._base_headers, transport=transport
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _send(self, call: Call[T]) -> T:
+        return self._result(call, await self._http.send(self._request(self._http, call)))
+
+    async def _walk(self, page: Callable[[str | None], Call[Page[T]]]) -> AsyncIterator[T]:
+        cursor: str | None = None
+        while True:
+            result = await self._send(page(cursor))
+            for item in result.items:
+                yield item
+            if result.next_cursor is None:
+                return
+            cursor = result.next_cursor
+
+    async def create_coupon(self, coupon: NewCoupon, *, traceparent: str | None = None) -> VersionedCoupon:
+        """Create a coupon; `CouponCodeTaken` if another coupon has its code."""
+        return await self._send(calls.create_coupon(coupon, traceparent))
+
+    async def get_coupon(
+        self, coupon_id: str, *, consistency_token: str | None = None, traceparent: str | None = None
+    ) -> VersionedCoupon:
+        """The coupon with its usage, and its ETag."""
+        return await self._send(calls.get_coupon(coupon_id, consistency_token, traceparent))
+
+    async def list_coupons(
+        self,
+        *,
+        status: CouponStatus | None = None,
+        code: str | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        consistency_token: str | None = None,
+        traceparent: str | None = None,
+    ) -> Page[Coupon]:
+        """One page of coupons, newest first."""
+        return await self._send(
+            calls.list_coupons(
+                status=status,
+                code=code,
+                limit=limit,
+                cursor=cursor,
+                consistency_token=consistency_token,
+                traceparent=traceparent,
+            )
+        )
+
+    def iter_coupons(
+        self,
+        *,
+        status: CouponStatus | None = None,
+        code: str | None = None,
+        page_size: int | None = None,
+        traceparent: str | None = None,
+    ) -> AsyncIterator[Coupon]:
+        """Every coupon, newest first, fetching each page when the iteration reaches it."""
+        return self._walk(
+            lambda cursor: calls.list_coupons(
+                status=status,
+                code=code,
+                limit=page_size,
+                cursor=cursor,
+                consistency_token=None,
+                traceparent=traceparent,
+            )
+        )
+
+    async def update_coupon(
+        self,
+        coupon_id: str,
+        if_match: str,
+        *,
+        name: str | None = None,
+        status: SettableStatus | None = None,
+        valid_until: datetime | None = None,
+        total_limit: int | None = None,
+        per_user_limit: int | None = None,
+        traceparent: str | None = None,
+    ) -> VersionedCoupon:
+        """Change the coupon at version `if_match` (its ETag); `PreconditionFailed` if another change came first."""
+        changes = {
+            "name": name,
+            "status": status,
+            "valid_until": valid_until,
+            "total_limit": total_limit,
+            "per_user_limit": per_user_limit,
+        }
+        return await self._send(calls.update_coupon(coupon_id, if_match, changes, traceparent))
+
+    async def quote(
+        self, coupon_id: str, *, user_id: str, order_amount: Money, traceparent: str | None = None
+    ) -> Quote:
+        """The discount the coupon would give this order now, without redeeming."""
+        return await self._send(calls.quote_coupon(coupon_id, user_id, order_amount, traceparent))
+
+    async def redeem(
+        self,
+        coupon_id: str,
+        *,
+        user_id: str,
+        order_id: str,
+        order_amount: Money,
+        idempotency_key: str,
+        hold_seconds: int | None = None,
+        traceparent: str | None = None,
+    ) -> Redeemed:
+        """Redeem for an order: CONFIRMED, or RESERVED for `hold_seconds`. A retry with the same key replays."""
+        return await self._send(
+            calls.redeem_coupon(
+                coupon_id,
+                user_id=user_id,
+                order_id=order_id,
+                order_amount=order_amount,
+                hold_seconds=hold_seconds,
+                idempotency_key=idempotency_key,
+                traceparent=traceparent,
+            )
+        )
+
+    async def get_redemption(
+        self, redemption_id: str, *, consistency_token: str | None = None, traceparent: str | None = None
+    ) -> Redemption:
+        return await self._send(calls.get_redemption(redemption_id, consistency_token, traceparent))
+
+    async def list_coupon_redemptions(
+        self,
+        coupon_id: str,
+        *,
+        status: RedemptionStatus | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        consistency_token: str | None = None,
+        traceparent: str | None = None,
+    ) -> Page[Redemption]:
+        """One page of the coupon's redemptions, newest first."""
+        return await self._send(
+            calls.list_redemptions(
+                calls.coupon_path(coupon_id, "redemptions"),
+                status=status,
+                limit=limit,
+                cursor=cursor,
+                consistency_token=consistency_token,
+                traceparent=traceparent,
+            )
+        )
+
+    def iter_coupon_redemptions(
+        self,
+        coupon_id: str,
+        *,
+        status: RedemptionStatus | None = None,
+        page_size: int | None = None,
+        traceparent: str | None = None,
+    ) -> AsyncIterator[Redemption]:
+        path = calls.coupon_path(coupon_id, "redemptions")
+        return self._walk(
+            lambda cursor: calls.list_redemptions(
+                path, status=status, limit=page_size, cursor=cursor, consistency_token=None, traceparent=traceparent
+            )
+        )
+
+    async def list_redemptions(
+        self,
+        *,
+        user_id: str | None = None,
+        status: RedemptionStatus | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+        consistency_token: str | None = None,
+        traceparent: str | None = None,
+    ) -> Page[Redemption]:
+        """One page of redemptions of every coupon, newest first; `user_id` keeps one user's."""
+        return await self._send(
+            calls.list_redemptions(
+                "/v1/redemptions",
+                user_id=user_id,
+                status=status,
+                limit=limit,
+                cursor=cursor,
+                consistency_token=consistency_token,
+                traceparent=traceparent,
+            )
+        )
+
+    def iter_redemptions(
+        self,
+        *,
+        user_id: str | None = None,
+        status: RedemptionStatus | None = None,
+        page_size: int | None = None,
+        traceparent: str | None = None,
+    ) -> AsyncIterator[Redemption]:
+        return self._walk(
+            lambda cursor: calls.list_redemptions(
+                "/v1/redemptions",
+                user_id=user_id,
+                status=status,
+                limit=page_size,
+                cursor=cursor,
+                consistency_token=None,
+                traceparent=traceparent,
+            )
+        )
+
+    async def confirm_redemption(self, redemption_id: str, *, traceparent: str | None = None) -> Redemption:
+        """RESERVED → CONFIRMED; repeating it returns the redemption unchanged."""
+        return await self._send(calls.move_redemption(redemption_id, "confirmation", traceparent))
+
+    async def release_redemption(self, redemption_id: str, *, traceparent: str | None = None) -> Redemption:
+        """RESERVED → RELEASED, giving the usage back; repeating it returns the redemption unchanged."""
+        return await self._send(calls.move_redemption(redemption_id, "release", traceparent))
+
+    async def cancel_redemption(self, redemption_id: str, *, traceparent: str | None = None) -> Redemption:
+        """CONFIRMED → CANCELLED (the order was refunded), giving the usage back; repeating it changes nothing."""
+        return await self._send(calls.move_redemption(redemption_id, "cancellation", traceparent))
