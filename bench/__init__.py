@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each tool measured against a baseline measured in the same run."""
