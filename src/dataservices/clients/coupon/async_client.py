@@ -10,8 +10,7 @@ from typing import Self, TypeVar
 import httpx
 
 from dataservices.clients.coupon import calls
-from dataservices.clients.coupon.calls import Call, ClientCore, TokenProvider
-from dataservices.clients.coupon.client import DEFAULT_TIMEOUT_SECONDS
+from dataservices.clients.coupon.calls import DEFAULT_TIMEOUT_SECONDS, Call, ClientCore, TokenProvider
 from dataservices.clients.coupon.models import (
     Coupon,
     CouponStatus,

@@ -40,6 +40,8 @@ T = TypeVar("T")
 TokenProvider = Callable[[], str]
 CONSISTENCY_HEADER = "Consistency-Token"
 USER_AGENT = "dataservices-coupon-client/1"
+# Payment answers its own caller synchronously: a coupon call slower than this is better failed and retried.
+DEFAULT_TIMEOUT_SECONDS = 5.0
 
 
 class BearerAuth(httpx.Auth):

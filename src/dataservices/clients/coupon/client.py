@@ -10,7 +10,7 @@ from typing import Self, TypeVar
 import httpx
 
 from dataservices.clients.coupon import calls
-from dataservices.clients.coupon.calls import Call, ClientCore, TokenProvider
+from dataservices.clients.coupon.calls import DEFAULT_TIMEOUT_SECONDS, Call, ClientCore, TokenProvider
 from dataservices.clients.coupon.models import (
     Coupon,
     CouponStatus,
@@ -26,8 +26,6 @@ from dataservices.clients.coupon.models import (
 )
 
 T = TypeVar("T")
-# Payment answers its own caller synchronously: a coupon call slower than this is better failed and retried.
-DEFAULT_TIMEOUT_SECONDS = 5.0
 
 
 class CouponClient(ClientCore):
