@@ -7,7 +7,6 @@ with the same title, status and code, so every `type` a client receives resolves
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 import re
 from pathlib import Path
@@ -76,4 +75,5 @@ def test_catalogue_entries_are_complete() -> None:
     for slug, entry in CATALOGUE.items():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
         assert set(entry) == {"title", "status", "code", "services", "description", "resolution"}, slug
-        assert 400 <= entry["status"] <= 599 and re.fullmatch(r"[A-Z][A-Z0-9_]*", entry["code"])
+        assert 400 <= entry["status"] <= 599
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]*", entry["code"])

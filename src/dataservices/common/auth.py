@@ -28,12 +28,15 @@ class Principal:
     scopes: frozenset[str]
 
 
-def _challenge(error: str | None = None, description: str | None = None) -> dict[str, str]:
+def _challenge(error: str | None = None, description: str | None = None, scope: str | None = None) -> dict[str, str]:
+    """An RFC 6750 `WWW-Authenticate` challenge."""
     value = f'Bearer realm="{REALM}"'
     if error:
         value += f', error="{error}"'
     if description:
         value += f', error_description="{description}"'
+    if scope:
+        value += f', scope="{scope}"'
     return {"WWW-Authenticate": value}
 
 
@@ -97,7 +100,11 @@ def require_scopes(principal: Principal, scopes: tuple[str, ...]) -> None:
     """Refuse with 403 unless the principal holds every scope the operation lists."""
     missing = [scope for scope in scopes if scope not in principal.scopes]
     if missing:
-        raise InsufficientScope(f"This operation requires the scope {' '.join(missing)}.")
+        needed = " ".join(missing)
+        raise InsufficientScope(
+            f"This operation requires the scope {needed}.",
+            headers=_challenge("insufficient_scope", f"The token lacks the scope {needed}", scope=needed),
+        )
 
 
 def authenticate(request: Request, scopes: tuple[str, ...]) -> Principal:

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Column, Integer, LargeBinary, MetaData, String, Table, and_, delete, select, update
@@ -82,8 +82,8 @@ class IdempotencyKeys:
     def _where(self, client_id: str, key: str) -> Any:
         return and_(self._table.c.client_id == client_id, self._table.c.idempotency_key == key)
 
-    async def _claim(self, client_id: str, key: str, digest: str) -> StoredResponse | None:
-        """Claim the key for this request, or return the answer already stored under it."""
+    async def _claim(self, client_id: str, key: str, digest: str) -> StoredResponse | datetime:
+        """Claim the key for this request (returning the claim's time), or return the stored answer."""
         now = utc_now()
         row_values = {
             "client_id": client_id,
@@ -99,7 +99,7 @@ class IdempotencyKeys:
                 insert.values(**row_values).on_conflict_do_nothing().returning(self._table.c.client_id)
             )
             if claimed.first() is not None:
-                return None
+                return now
             row = (await session.execute(select(self._table).where(self._where(client_id, key)))).one()
             reclaim = None
             if row.expires_at <= now:
@@ -123,17 +123,20 @@ class IdempotencyKeys:
                     update(self._table).where(self._where(client_id, key), reclaim).values(**row_values)
                 )
                 if result.rowcount == 1:  # type: ignore[attr-defined]
-                    return None
+                    return now
             raise IdempotencyKeyInUse(
                 "A request with this Idempotency-Key is still being processed; retry after it completes.",
             )
 
-    async def _store(self, session: AsyncSession, client_id: str, key: str, response: StoredResponse) -> None:
+    async def _store(
+        self, session: AsyncSession, client_id: str, key: str, claim: datetime, response: StoredResponse
+    ) -> None:
+        """Record the answer, only if this request still holds the key; otherwise undo the work."""
         headers = dict(response.headers)
         headers["content-type"] = response.media_type
-        await session.execute(
+        result = await session.execute(
             update(self._table)
-            .where(self._where(client_id, key))
+            .where(self._where(client_id, key), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim)
             .values(
                 state=COMPLETED,
                 response_status=response.status,
@@ -141,6 +144,13 @@ class IdempotencyKeys:
                 response_body=response.body,
             )
         )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            # Another request took the key over (this one ran past lock_seconds); raising rolls back
+            # this request's work, and the caller's retry replays the other request's answer.
+            raise IdempotencyKeyInUse(
+                "This request took too long and another request with the same Idempotency-Key took over; "
+                "retry to get its answer."
+            )
 
     async def run(
         self,
@@ -158,24 +168,28 @@ class IdempotencyKeys:
         (a coupon that was exhausted stays exhausted for this key); any other failure releases the key
         so a retry runs the work again.
         """
-        stored = await self._claim(client_id, key, digest)
-        if stored is not None:
-            return stored
+        claim = await self._claim(client_id, key, digest)
+        if isinstance(claim, StoredResponse):
+            return claim
         try:
             async with self._db.write() as session:
                 response = await work(session)
-                await self._store(session, client_id, key, response)
+                await self._store(session, client_id, key, claim, response)
             return response
         except Problem as problem:
+            if isinstance(problem, IdempotencyKeyInUse):
+                raise
             if not keep(problem):
-                await self._release(client_id, key)
+                await self._release(client_id, key, claim)
                 raise
             refusal = render(problem)
             async with self._db.write() as session:
-                await self._store(session, client_id, key, refusal)
+                await self._store(session, client_id, key, claim, refusal)
             return refusal
+        except IdempotencyKeyInUse:
+            raise  # the key belongs to the request that took it over
         except Exception:
-            await self._release(client_id, key)
+            await self._release(client_id, key, claim)
             raise
 
     async def purge_expired(self) -> int:
@@ -184,8 +198,10 @@ class IdempotencyKeys:
             result = await session.execute(delete(self._table).where(self._table.c.expires_at <= utc_now()))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def _release(self, client_id: str, key: str) -> None:
+    async def _release(self, client_id: str, key: str, claim: datetime) -> None:
         async with self._db.write() as session:
             await session.execute(
-                delete(self._table).where(self._where(client_id, key), self._table.c.state == IN_FLIGHT)
+                delete(self._table).where(
+                    self._where(client_id, key), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim
+                )
             )

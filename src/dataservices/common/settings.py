@@ -47,7 +47,9 @@ class ServiceSettings(BaseSettings):
     # The brief keeps idempotency keys for 24 hours.
     idempotency_ttl_seconds: int = 86400
     # A key still IN_FLIGHT after this long belongs to a request that died; its work never committed.
-    idempotency_lock_seconds: int = 60
+    # Longer than any live request can take (60 s writer-pool wait + 30 s SQLite busy timeout), and
+    # a request that is overtaken anyway cannot commit (its answer is stored only while it holds the key).
+    idempotency_lock_seconds: int = 300
     log_level: str = "info"
     contracts_dir: Path | None = None
 

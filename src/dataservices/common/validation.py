@@ -84,12 +84,39 @@ def _convert(raw: str, schema: Mapping[str, Any]) -> Any:
     return raw
 
 
-def _message(error: ValidationError) -> ValidationError:
-    """The most specific error under a oneOf/anyOf, so the message names the real mistake."""
-    if error.context:
-        specific: ValidationError = best_match(error.context)
-        return specific
-    return error
+def _chosen_branch(error: ValidationError) -> int | None:
+    """The oneOf branch a discriminator selects for the instance, if the schema has one."""
+    discriminator = error.schema.get("discriminator") if isinstance(error.schema, dict) else None
+    if error.validator != "oneOf" or not isinstance(discriminator, dict) or not isinstance(error.instance, dict):
+        return None
+    value = error.instance.get(discriminator.get("propertyName", ""))
+    if not isinstance(value, str):
+        return None
+    target = discriminator.get("mapping", {}).get(value)
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    for index, branch in enumerate(branches):
+        ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
+        if ref == target or (target is None and ref.rsplit("/", 1)[-1] == value):
+            return index
+    return None
+
+
+def _specific(error: ValidationError) -> list[ValidationError]:
+    """The errors that name the real mistakes under a oneOf/anyOf.
+
+    With a discriminator, every error of the branch the discriminator selects (a percentage discount
+    over 100 is reported at `/discount/percent`, not as a mismatch with the fixed-amount branch);
+    otherwise the best single match.
+    """
+    if not error.context:
+        return [error]
+    branch = _chosen_branch(error)
+    if branch is not None:
+        chosen = [sub for sub in error.context if sub.relative_schema_path and sub.relative_schema_path[0] == branch]
+        if chosen:
+            return [found for sub in chosen for found in _specific(sub)]
+    best: ValidationError = best_match(error.context)
+    return _specific(best) if best is not error else [best]
 
 
 class RequestValidator:
@@ -114,9 +141,9 @@ class RequestValidator:
     def _errors(self, pointer: str, value: Any, location: str, prefix: str) -> list[FieldError]:
         found = []
         for error in self._validator(pointer).iter_errors(value):
-            specific = _message(error)
-            path = "".join(f"/{escape_pointer(str(part))}" for part in specific.absolute_path)
-            found.append(FieldError(location, prefix + path, specific.message))
+            for specific in _specific(error):
+                path = "".join(f"/{escape_pointer(str(part))}" for part in specific.absolute_path)
+                found.append(FieldError(location, prefix + path, specific.message))
         return found
 
     def _parameter_value(self, request: Request, param: Parameter) -> str | None:

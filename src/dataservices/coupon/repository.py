@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dataservices.common.db import insert_for
 from dataservices.common.pagination import PageRequest, paginate
-from dataservices.coupon.model import ACTIVE, PAUSED, RELEASED, RESERVED, Coupon, Redemption
+from dataservices.coupon.model import ACTIVE, CONFIRMED, PAUSED, RELEASED, RESERVED, Coupon, Redemption
 from dataservices.coupon.tables import coupon_user_usage, coupons, redemptions
 
 c, r, u = coupons.c, redemptions.c, coupon_user_usage.c
@@ -165,7 +165,10 @@ async def insert_redemption(session: AsyncSession, values: dict[str, Any]) -> No
 
 
 async def find_order_redemption(session: AsyncSession, coupon_id: str, order_id: str) -> bool:
-    found = await session.scalar(select(r.id).where(r.coupon_id == coupon_id, r.order_id == order_id))
+    """Whether the order holds an active (RESERVED or CONFIRMED) redemption of the coupon."""
+    found = await session.scalar(
+        select(r.id).where(r.coupon_id == coupon_id, r.order_id == order_id, r.status.in_((RESERVED, CONFIRMED)))
+    )
     return found is not None
 
 

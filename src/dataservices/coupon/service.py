@@ -146,9 +146,9 @@ class CouponService:
         refusal = order_refusal(coupon, amount, currency)
         if refusal:
             raise refusal
-        if await repository.find_order_redemption(session, coupon_id, request.order_id):
-            raise errors.OrderAlreadyRedeemed(f"Order {request.order_id} already redeemed coupon {coupon.code}.")
         await repository.release_expired_holds(session, now, coupon_id)
+        if await repository.find_order_redemption(session, coupon_id, request.order_id):
+            raise errors.OrderAlreadyRedeemed(f"Order {request.order_id} already holds a redemption of {coupon.code}.")
         reserve = request.hold_seconds is not None
         if not await repository.take_usage(session, coupon_id, now, reserve=reserve):
             coupon = await self._coupon(session, coupon_id, now)
@@ -176,7 +176,7 @@ class CouponService:
             await repository.insert_redemption(session, values)
         except repository.DuplicateRow as exc:
             raise errors.OrderAlreadyRedeemed(
-                f"Order {request.order_id} already redeemed coupon {coupon.code}."
+                f"Order {request.order_id} already holds a redemption of {coupon.code}."
             ) from exc
         return await self._redemption(session, redemption_id)
 

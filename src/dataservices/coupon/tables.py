@@ -16,7 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    UniqueConstraint,
+    text,
 )
 
 from dataservices.common.db import UTCDateTime
@@ -77,7 +77,16 @@ redemptions = Table(
     Column("hold_expires_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
-    UniqueConstraint("coupon_id", "order_id"),
+    # One ACTIVE redemption per coupon and order: a released or cancelled one does not block the order
+    # from redeeming again (a payment that failed and is retried releases, then redeems anew).
+    Index(
+        "uq_redemptions_active_order",
+        "coupon_id",
+        "order_id",
+        unique=True,
+        sqlite_where=text("status IN ('RESERVED', 'CONFIRMED')"),
+        postgresql_where=text("status IN ('RESERVED', 'CONFIRMED')"),
+    ),
     CheckConstraint("status IN ('RESERVED', 'CONFIRMED', 'RELEASED', 'CANCELLED')", name="status_known"),
     Index(None, "coupon_id", "status"),
     Index(None, "user_id", "id"),

@@ -1,0 +1,158 @@
+"""Idempotency keys on a real SQLite database: claims, replays, takeovers, and a lost claim."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dataservices.common.db import Database
+from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, StoredResponse
+from dataservices.common.migrate import upgrade
+from dataservices.common.problems import Problem
+from dataservices.common.timestamps import utc_now
+from dataservices.coupon.tables import coupons, idempotency_keys
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/coupon.db"
+    upgrade("coupon", url)
+    database = Database(url)
+    yield database
+    asyncio.run(database.dispose())
+
+
+def _keys(database: Database, lock_seconds: int = 300) -> IdempotencyKeys:
+    return IdempotencyKeys(database, idempotency_keys, ttl_seconds=86400, lock_seconds=lock_seconds)
+
+
+def _never_keep(problem: Problem) -> bool:
+    return False
+
+
+def _render(problem: Problem) -> StoredResponse:
+    return StoredResponse(status=problem.status, body=problem.detail.encode())
+
+
+async def _count(database: Database) -> int:
+    async with database.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(idempotency_keys)) or 0)
+
+
+def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
+    calls: list[int] = []
+
+    async def work(session: AsyncSession) -> StoredResponse:
+        calls.append(1)
+        return StoredResponse(status=201, body=b'{"n":1}', headers={"Location": "/x"})
+
+    async def scenario() -> tuple[StoredResponse, StoredResponse]:
+        keys = _keys(database)
+        first = await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+        second = await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert calls == [1]
+    assert (second.status, second.body, second.headers, second.replayed) == (201, b'{"n":1}', {"Location": "/x"}, True)
+    assert not first.replayed
+
+
+def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> None:
+    async def scenario() -> StoredResponse:
+        keys = _keys(database, lock_seconds=60)
+        async with database.write() as session:
+            old = utc_now() - timedelta(seconds=61)
+            await session.execute(
+                idempotency_keys.insert().values(
+                    client_id="c",
+                    idempotency_key="k",
+                    fingerprint="d",
+                    state="IN_FLIGHT",
+                    locked_at=old,
+                    expires_at=old + timedelta(days=1),
+                )
+            )
+
+        async def work(session: AsyncSession) -> StoredResponse:
+            return StoredResponse(status=201, body=b"done")
+
+        return await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+
+    assert asyncio.run(scenario()).body == b"done"
+
+
+def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) -> None:
+    """If another request took the key over meanwhile, this request's work is rolled back."""
+
+    async def work(session: AsyncSession) -> StoredResponse:
+        now = utc_now()
+        await session.execute(
+            coupons.insert().values(
+                id="cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K",
+                code="LOST1",
+                name="n",
+                currency="EUR",
+                discount_type="PERCENTAGE",
+                discount_percent=10,
+                valid_from=now,
+                valid_until=now + timedelta(days=1),
+                per_user_limit=1,
+                status="ACTIVE",
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        # What a takeover does: the key row now carries another request's claim time.
+        await session.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
+        return StoredResponse(status=201, body=b"mine")
+
+    async def scenario() -> int:
+        with pytest.raises(IdempotencyKeyInUse):
+            await _keys(database).run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+        async with database.read() as session:
+            return int(await session.scalar(select(func.count()).select_from(coupons)) or 0)
+
+    assert asyncio.run(scenario()) == 0
+
+
+def test_an_unexpected_failure_releases_the_key(database: Database) -> None:
+    async def failing(session: AsyncSession) -> StoredResponse:
+        raise RuntimeError("boom")
+
+    async def scenario() -> int:
+        with pytest.raises(RuntimeError):
+            await _keys(database).run(
+                client_id="c", key="k", digest="d", work=failing, render=_render, keep=_never_keep
+            )
+        return await _count(database)
+
+    assert asyncio.run(scenario()) == 0
+
+
+def test_expired_keys_are_purged(database: Database) -> None:
+    async def scenario() -> tuple[int, int]:
+        async with database.write() as session:
+            past = utc_now() - timedelta(days=2)
+            for key, expires in (("old", past), ("new", utc_now() + timedelta(hours=1))):
+                await session.execute(
+                    idempotency_keys.insert().values(
+                        client_id="c",
+                        idempotency_key=key,
+                        fingerprint="d",
+                        state="COMPLETED",
+                        locked_at=past,
+                        expires_at=expires,
+                    )
+                )
+        purged = await _keys(database).purge_expired()
+        return purged, await _count(database)
+
+    assert asyncio.run(scenario()) == (1, 1)
