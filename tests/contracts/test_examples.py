@@ -77,4 +77,5 @@ def test_every_contract_has_examples() -> None:
         contract.parent.name: sum(1 for _ in _examples(bundle(contract), bundle(contract), ""))
         for contract in CONTRACTS
     }
-    assert counts and all(count >= 10 for count in counts.values()), counts
+    assert counts
+    assert all(count >= 10 for count in counts.values()), counts
