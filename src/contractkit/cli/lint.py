@@ -1,0 +1,95 @@
+"""``contractkit lint``: check contracts against the API guideline's rules."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contractkit.cli.exit_codes import ExitCode
+from contractkit.discovery import find_contracts
+from contractkit.lint import LintRequest, lint
+from contractkit.lint.registry import Severity
+from contractkit.loading import LoadError
+from contractkit.problems import display_path
+
+DEFAULT_PATHS = (Path("contracts"),)
+
+
+class OutputFormat(StrEnum):
+    """Report formats."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+
+
+class FailOn(StrEnum):
+    """The lowest severity that fails the run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def lint_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Contract files or directories (searched for openapi.yaml|yml|json).", show_default=False),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that fails the run.")] = FailOn.ERROR,
+    waivers: Annotated[
+        Path | None, typer.Option("--waivers", help="Waivers file (default: nearest waivers.yaml above each contract).")
+    ] = None,
+    no_waivers: Annotated[bool, typer.Option("--no-waivers", help="Apply no waivers at all.")] = False,
+) -> None:
+    """Lint contracts against the API guideline (rules DSL-1xx to DSL-7xx), following $refs into shared files.
+
+    Each finding has its rule id, severity (MUST rules are errors, SHOULD rules warnings), message,
+    file, line and column where the node is written (also inside shared files), JSON pointer and
+    the rule's docs URL. Findings accepted in waivers.yaml are reported as waived; an expired
+    waiver is an error, one that matches nothing a warning. Directories are searched recursively,
+    skipping shared/ and pacts/. Default: contracts/.
+
+    Exit status: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error
+    or unreadable input (a contract or waivers file that cannot be read or parsed).
+    """
+    try:
+        contracts = find_contracts(paths or DEFAULT_PATHS)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+    if not contracts:
+        typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
+        raise typer.Exit(ExitCode.USAGE)
+    request = LintRequest(
+        contracts=contracts,
+        output_format=output_format.value,
+        fail_on=Severity(fail_on.value),
+        waivers_file=waivers,
+        use_waivers=not no_waivers,
+    )
+    try:
+        outcome = lint(request)
+    except LoadError as exc:
+        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+    if output is None:
+        outcome.write(sys.stdout)
+        sys.stdout.flush()
+    else:
+        try:
+            with output.open("w", encoding="utf-8") as stream:
+                outcome.write(stream)
+        except OSError as exc:
+            typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(ExitCode.USAGE) from None
+    typer.echo(outcome.summary, err=True)
+    if outcome.failed:
+        raise typer.Exit(ExitCode.PROBLEMS)

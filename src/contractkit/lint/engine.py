@@ -1,0 +1,137 @@
+"""Run the registry's checks over contracts and turn their findings into located, waiver-aware results."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from contractkit.lint.context import LintContext
+from contractkit.lint.finding import Descriptor, Finding, Result
+from contractkit.lint.registry import Registry, Severity, default_registry
+from contractkit.lint.waivers import WAIVER_CHECKS, Waiver, apply_waivers
+from contractkit.loading import Workspace
+from contractkit.loading import pointer as jsonpointer
+
+
+@dataclass(slots=True)
+class LintReport:
+    """Everything one lint run found, ready for a reporter."""
+
+    contracts: list[Path]
+    results: list[Result]
+    # Every rule that ran, plus the waiver checks: SARIF lists them all, JUnit makes a test case of each.
+    descriptors: list[Descriptor] = field(default_factory=list)
+    # The files each contract consists of (root first), for per-contract grouping in reports.
+    files: dict[Path, list[Path]] = field(default_factory=dict)
+
+    def active(self) -> list[Result]:
+        """Results not accepted by a waiver."""
+        return [result for result in self.results if not result.waived]
+
+    def count(self, severity: Severity) -> int:
+        """How many active results have ``severity``."""
+        return sum(1 for result in self.active() if result.severity is severity)
+
+    def fails(self, threshold: Severity) -> bool:
+        """Whether some active result is at or above ``threshold``."""
+        return any(result.severity.rank >= threshold.rank for result in self.active())
+
+
+def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[Finding]:
+    """Every finding of every checked rule on one loaded contract, in rule order.
+
+    A check that crashes on a document it did not expect (the not-quite-valid ones out there)
+    becomes a finding of its rule at the document root, so one bug never hides the other rules.
+    """
+    registry = registry or default_registry()
+    context = LintContext(workspace)
+    findings: list[Finding] = []
+    for entry in registry.entries():
+        if entry.check is None:
+            continue
+        try:
+            findings.extend(entry.check(context))
+        except Exception as exc:  # reported as a finding, see the docstring
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            message = f"internal error in this rule's check: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
+            findings.append(Finding(entry.rule, workspace.root, "", message))
+    return findings
+
+
+def locate(findings: Iterable[Finding]) -> list[Result]:
+    """Results for findings: line and column in the file that holds each node; duplicates dropped."""
+    # normpath once per file: the root keeps the spelling it was given (`a/../b`), shared files do not.
+    files: dict[int, Path] = {}
+    # Several rules report at the same node (an operation); look each place up once.
+    places: dict[tuple[int, str], tuple[int, int]] = {}
+    seen: set[tuple[str, tuple[int, str], str]] = set()
+    # A rule's severity and docs URL are derived properties; derive them once per rule, not per finding.
+    derived: dict[str, tuple[Severity, str]] = {}
+    results: list[Result] = []
+    for finding in findings:
+        document, rule, pointer = finding.document, finding.rule, finding.pointer
+        place = (id(document), pointer)
+        identity = (rule.id, place, finding.message)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        where = places.get(place)
+        if where is None:
+            # Splitting here skips unescaping for the usual pointer that has nothing to unescape.
+            tokens = pointer[1:].split("/") if pointer and "~" not in pointer else jsonpointer.split(pointer)
+            position = document.position(tokens)
+            where = places[place] = (position.line, position.column)
+        file = files.get(id(document))
+        if file is None:
+            file = files[id(document)] = Path(os.path.normpath(document.path))
+        severity, docs_url = derived.get(rule.id) or derived.setdefault(rule.id, (rule.severity, rule.docs_url))
+        results.append(Result(rule.id, severity, finding.message, file, where[0], where[1], pointer, docs_url))
+    return results
+
+
+def lint_workspace(workspace: Workspace, registry: Registry | None = None) -> list[Result]:
+    """Located results of every checked rule for one loaded contract (no waivers applied)."""
+    return locate(run_checks(workspace, registry))
+
+
+def lint_contracts(
+    contracts: Sequence[Path],
+    waivers: Sequence[Waiver] = (),
+    today: date | None = None,
+    registry: Registry | None = None,
+) -> LintReport:
+    """Lint each contract, merge results (a shared file's finding is reported once), apply waivers.
+
+    Raises :class:`~contractkit.loading.LoadError` for a contract that cannot be read or parsed.
+    """
+    registry = registry or default_registry()
+    results: list[Result] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    files: dict[Path, list[Path]] = {}
+    for index, contract in enumerate(contracts):
+        workspace = Workspace(contract)
+        found = lint_workspace(workspace, registry)
+        if index == 0:
+            seen.update(result.identity() for result in found)
+            results.extend(found)
+        else:
+            # Contracts sharing files find the same things there; report each once.
+            for result in found:
+                if result.identity() not in seen:
+                    seen.add(result.identity())
+                    results.append(result)
+        files[Path(os.path.normpath(workspace.root.path))] = list(workspace.documents)
+    linted = {path for paths in files.values() for path in paths}
+    merged = apply_waivers(results, waivers, linted, today or date.today())
+    descriptors: list[Descriptor] = [entry.rule for entry in registry.entries() if entry.check is not None]
+    descriptors.extend(WAIVER_CHECKS)
+    return LintReport(
+        contracts=list(files),
+        results=sorted(merged, key=Result.sort_key),
+        descriptors=descriptors,
+        files=files,
+    )
