@@ -3,7 +3,7 @@
 Names are imported on first use, so ``import contractkit.bundle`` (which services do at
 start-up) never pays for openapi-spec-validator or Schemathesis. The ``bundle()`` and
 ``verify()`` functions live in the subpackages of the same name (``contractkit.bundle.bundle``,
-``contractkit.verify.verify``): exporting them here would make ``contractkit.bundle`` mean a
+``contractkit.verify.verification``): exporting them here would make ``contractkit.bundle`` mean a
 function or a package depending on what happened to be imported first.
 """
 

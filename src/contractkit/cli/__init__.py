@@ -8,7 +8,9 @@ from __future__ import annotations
 import typer
 
 from contractkit.cli.bundle import bundle_command
+from contractkit.cli.diff import diff_command
 from contractkit.cli.exit_codes import ExitCode
+from contractkit.cli.lint import lint_command
 from contractkit.cli.validate import validate
 from contractkit.cli.verify import verify_command
 
@@ -23,6 +25,8 @@ app = typer.Typer(
 app.command("validate")(validate)
 app.command("bundle")(bundle_command)
 app.command("verify")(verify_command)
+app.command("diff")(diff_command)
+app.command("lint")(lint_command)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ from contractkit.cli.exit_codes import ExitCode
 from contractkit.discovery import find_contracts
 from contractkit.loading import UnreadableFile
 from contractkit.problems import Problem, display_path
-from contractkit.validate import validate_contract
 
 DEFAULT_PATHS = (Path("contracts"),)
 
@@ -38,6 +37,8 @@ def validate(
     if not contracts:
         typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
         raise typer.Exit(ExitCode.USAGE)
+
+    from contractkit.validate import validate_contract  # openapi-spec-validator loads only when needed
 
     printed: set[Problem] = set()
     failed, unreadable = 0, 0

@@ -12,7 +12,7 @@ from contractkit.bundle import BundleError
 from contractkit.cli.exit_codes import ExitCode
 from contractkit.loading import LoadError
 from contractkit.problems import display_path
-from contractkit.verify import ALL_PHASES, VerifyOptions, verify
+from contractkit.verify import ALL_PHASES, VerifyOptions
 
 
 def verify_command(
@@ -62,6 +62,8 @@ def verify_command(
         phases=tuple(selected),
     )
     try:
+        from contractkit.verify import verify  # Schemathesis loads only when a run starts
+
         result = verify(contract, options, echo=typer.echo)
     except LoadError as exc:
         typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
