@@ -16,7 +16,7 @@ from dataservices.coupon.settings import CouponSettings
 
 def _demo_coupons() -> list[dict[str, object]]:
     start = utc_now().replace(microsecond=0) - timedelta(days=1)
-    window = {"validFrom": format_utc(start), "validUntil": format_utc(start + timedelta(days=90))}
+    window = {"startsAt": format_utc(start), "expiresAt": format_utc(start + timedelta(days=90))}
     return [
         {
             "code": "WELCOME10",

@@ -29,8 +29,8 @@ class Coupon:
     discount_percent: int | None
     maximum_discount: int | None
     minimum_order_amount: int | None
-    valid_from: datetime
-    valid_until: datetime
+    starts_at: datetime
+    expires_at: datetime
     total_limit: int | None
     per_user_limit: int
     status: str
@@ -42,7 +42,7 @@ class Coupon:
 
     def effective_status(self, now: datetime) -> str:
         """EXPIRED once the window has passed, whatever the stored status."""
-        return EXPIRED if now >= self.valid_until else self.status
+        return EXPIRED if now >= self.expires_at else self.status
 
     @property
     def remaining(self) -> int | None:
@@ -104,12 +104,12 @@ def order_refusal(coupon: Coupon, order_amount: int, currency: str) -> errors.Re
 
 def state_refusal(coupon: Coupon, now: datetime, user_used: int) -> errors.RedemptionRefused | None:
     """Why the coupon cannot be redeemed now, from its status, window and usage; None if it can."""
-    if coupon.status == PAUSED and now < coupon.valid_until:
+    if coupon.status == PAUSED and now < coupon.expires_at:
         return errors.CouponPaused(f"Coupon {coupon.id} is paused.")
-    if now < coupon.valid_from:
-        return errors.CouponNotYetValid(f"Coupon {coupon.id} is valid from {coupon.valid_from.isoformat()}.")
-    if now >= coupon.valid_until:
-        return errors.CouponExpired(f"Coupon {coupon.id} expired at {coupon.valid_until.isoformat()}.")
+    if now < coupon.starts_at:
+        return errors.CouponNotYetValid(f"Coupon {coupon.id} is valid from {coupon.starts_at.isoformat()}.")
+    if now >= coupon.expires_at:
+        return errors.CouponExpired(f"Coupon {coupon.id} expired at {coupon.expires_at.isoformat()}.")
     if coupon.remaining == 0:
         return errors.CouponExhausted(
             f"Coupon {coupon.id} has reached its total limit of {coupon.total_limit} redemptions."

@@ -38,8 +38,8 @@ def _coupon(row: Any) -> Coupon:
         id=m["id"], code=m["code"], name=m["name"], currency=m["currency"],
         discount_type=m["discount_type"], discount_amount=m["discount_amount"],
         discount_percent=m["discount_percent"], maximum_discount=m["maximum_discount"],
-        minimum_order_amount=m["minimum_order_amount"], valid_from=m["valid_from"],
-        valid_until=m["valid_until"], total_limit=m["total_limit"], per_user_limit=m["per_user_limit"],
+        minimum_order_amount=m["minimum_order_amount"], starts_at=m["starts_at"],
+        expires_at=m["expires_at"], total_limit=m["total_limit"], per_user_limit=m["per_user_limit"],
         status=m["status"], confirmed=m["confirmed_count"], reserved=m["reserved_live"],
         version=m["version"], created_at=m["created_at"], updated_at=m["updated_at"],
     )  # fmt: skip
@@ -73,9 +73,9 @@ async def list_coupons(
 ) -> list[Coupon]:
     statement = _coupon_select(now)
     if status in (ACTIVE, PAUSED):
-        statement = statement.where(c.status == status, c.valid_until > now)
+        statement = statement.where(c.status == status, c.expires_at > now)
     elif status is not None:
-        statement = statement.where(c.valid_until <= now)
+        statement = statement.where(c.expires_at <= now)
     if code is not None:
         statement = statement.where(c.code == code)
     rows = (await session.execute(paginate(statement, c.id, page))).all()
@@ -103,8 +103,8 @@ async def take_usage(session: AsyncSession, coupon_id: str, now: datetime, *, re
         .where(
             c.id == coupon_id,
             c.status == ACTIVE,
-            c.valid_from <= now,
-            c.valid_until > now,
+            c.starts_at <= now,
+            c.expires_at > now,
             or_(c.total_limit.is_(None), c.confirmed_count + c.reserved_count < c.total_limit),
         )
         .values({counter: counter + 1})

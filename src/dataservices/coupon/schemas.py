@@ -44,8 +44,8 @@ class CouponCreate(_Body):
     currency: str
     discount: Annotated[FixedAmountDiscount | PercentageDiscount, Field(discriminator="type")]
     minimum_order_amount: Money | None = None
-    valid_from: Timestamp
-    valid_until: Timestamp
+    starts_at: Timestamp
+    expires_at: Timestamp
     total_limit: int | None = None
     per_user_limit: int = 1
     status: Literal["ACTIVE", "PAUSED"] = "ACTIVE"
@@ -54,7 +54,7 @@ class CouponCreate(_Body):
 class CouponUpdate(_Body):
     name: str | None = None
     status: Literal["ACTIVE", "PAUSED"] | None = None
-    valid_until: Timestamp | None = None
+    expires_at: Timestamp | None = None
     total_limit: int | None = None
     per_user_limit: int | None = None
 
@@ -92,8 +92,8 @@ def coupon_json(coupon: Coupon, now: datetime) -> dict[str, Any]:
         "currency": coupon.currency,
         "discount": discount,
         "minimumOrderAmount": _money(minimum, coupon.currency) if minimum is not None else None,
-        "validFrom": format_utc(coupon.valid_from),
-        "validUntil": format_utc(coupon.valid_until),
+        "startsAt": format_utc(coupon.starts_at),
+        "expiresAt": format_utc(coupon.expires_at),
         "totalLimit": coupon.total_limit,
         "perUserLimit": coupon.per_user_limit,
         "status": coupon.effective_status(now),

@@ -80,8 +80,8 @@ class CouponService:
             if percentage and percentage.maximum_discount
             else None,
             "minimum_order_amount": request.minimum_order_amount.amount if request.minimum_order_amount else None,
-            "valid_from": request.valid_from,
-            "valid_until": request.valid_until,
+            "starts_at": request.starts_at,
+            "expires_at": request.expires_at,
             "total_limit": request.total_limit,
             "per_user_limit": request.per_user_limit,
             "status": request.status,
@@ -252,8 +252,8 @@ class CouponService:
 def _creation_errors(request: CouponCreate) -> list[FieldError]:
     """The rules of a new coupon that JSON Schema cannot express."""
     found = []
-    if request.valid_until <= request.valid_from:
-        found.append(FieldError("BODY", "/validUntil", "must be after validFrom"))
+    if request.expires_at <= request.starts_at:
+        found.append(FieldError("BODY", "/expiresAt", "must be after startsAt"))
     discount = request.discount
     money: list[tuple[str, Money | None]] = [("/minimumOrderAmount", request.minimum_order_amount)]
     if isinstance(discount, FixedAmountDiscount):
@@ -273,12 +273,12 @@ def _allowed_change(coupon: Coupon, change: CouponUpdate) -> dict[str, Any]:
         values["name"] = change.name
     if change.status is not None:
         values["status"] = change.status
-    if change.valid_until is not None:
-        if change.valid_until < coupon.valid_until:
+    if change.expires_at is not None:
+        if change.expires_at < coupon.expires_at:
             raise errors.CouponChangeNotAllowed(
-                f"validUntil can only be extended; it is {coupon.valid_until.isoformat()}."
+                f"expiresAt can only be extended; it is {coupon.expires_at.isoformat()}."
             )
-        values["valid_until"] = change.valid_until
+        values["expires_at"] = change.expires_at
     if change.total_limit is not None:
         if coupon.total_limit is None or change.total_limit < coupon.total_limit:
             current = "unlimited" if coupon.total_limit is None else str(coupon.total_limit)

@@ -44,8 +44,8 @@ coupons = Table(
     Column("discount_percent", Integer, nullable=True),
     Column("maximum_discount", BigInteger, nullable=True),
     Column("minimum_order_amount", BigInteger, nullable=True),
-    Column("valid_from", UTCDateTime(), nullable=False),
-    Column("valid_until", UTCDateTime(), nullable=False),
+    Column("starts_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
     Column("total_limit", Integer, nullable=True),
     Column("per_user_limit", Integer, nullable=False),
     Column("status", String(8), nullable=False),
@@ -58,7 +58,7 @@ coupons = Table(
     CheckConstraint(
         "total_limit IS NULL OR confirmed_count + reserved_count <= total_limit", name="usage_within_limit"
     ),
-    CheckConstraint("valid_until > valid_from", name="window_not_empty"),
+    CheckConstraint("expires_at > starts_at", name="window_not_empty"),
     CheckConstraint("status IN ('ACTIVE', 'PAUSED')", name="status_known"),
     CheckConstraint("discount_type IN ('FIXED_AMOUNT', 'PERCENTAGE')", name="discount_type_known"),
 )

@@ -61,8 +61,8 @@ def new_coupon(**overrides: object) -> NewCoupon:
         "name": "Client test coupon",
         "currency": EUR,
         "discount": PercentageDiscount(percent=10, maximum_discount=eur(1500)),
-        "valid_from": now - timedelta(days=1),
-        "valid_until": now + timedelta(days=30),
+        "starts_at": now - timedelta(days=1),
+        "expires_at": now + timedelta(days=30),
     }
     fields.update(overrides)
     return NewCoupon.model_validate(fields)
@@ -125,7 +125,7 @@ def test_create_get_and_update_a_coupon(client: CouponClient) -> None:
     assert coupon.discount == PercentageDiscount(percent=10, maximum_discount=eur(1500))
     assert coupon.minimum_order_amount == eur(2000)
     assert isinstance(coupon.minimum_order_amount.amount, int)
-    assert (coupon.valid_from, coupon.valid_until) == (draft.valid_from, draft.valid_until)
+    assert (coupon.starts_at, coupon.expires_at) == (draft.starts_at, draft.expires_at)
     assert (coupon.usage.confirmed, coupon.usage.reserved, coupon.usage.remaining) == (0, 0, 100)
     assert fetched == created
     assert (paused.coupon.status, paused.coupon.total_limit) == (CouponStatus.PAUSED, 150)
@@ -163,10 +163,10 @@ def test_a_validation_problem_lists_each_invalid_value(client: CouponClient) -> 
     now = datetime.now(UTC)
 
     with pytest.raises(ValidationFailed) as raised:
-        client.create_coupon(new_coupon(valid_from=now, valid_until=now - timedelta(days=1)))
+        client.create_coupon(new_coupon(starts_at=now, expires_at=now - timedelta(days=1)))
 
     assert raised.value.status == 422
-    assert [(e.location, e.pointer) for e in raised.value.errors] == [("BODY", "/validUntil")]
+    assert [(e.location, e.pointer) for e in raised.value.errors] == [("BODY", "/expiresAt")]
 
 
 def test_business_refusals_map_to_their_classes(client: CouponClient) -> None:

@@ -205,8 +205,8 @@ def test_the_subject_is_the_client_that_owns_an_idempotency_key(coupon_service_m
                 "name": "Two clients",
                 "currency": "EUR",
                 "discount": {"type": "PERCENTAGE", "percent": 5},
-                "validFrom": "2026-01-01T00:00:00Z",
-                "validUntil": "2099-01-01T00:00:00Z",
+                "startsAt": "2026-01-01T00:00:00Z",
+                "expiresAt": "2099-01-01T00:00:00Z",
                 "perUserLimit": 5,
             },
         ).json()

@@ -79,8 +79,8 @@ def test_resources_created_at_once_get_ids_in_creation_order(coupon_service: Run
                 "name": "Id test coupon",
                 "currency": "EUR",
                 "discount": {"type": "PERCENTAGE", "percent": 10},
-                "validFrom": "2026-01-01T00:00:00Z",
-                "validUntil": "2099-01-01T00:00:00Z",
+                "startsAt": "2026-01-01T00:00:00Z",
+                "expiresAt": "2099-01-01T00:00:00Z",
             }
             return await asyncio.gather(
                 *(

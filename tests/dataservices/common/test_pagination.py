@@ -24,8 +24,8 @@ def _body(index: int) -> dict[str, Any]:
         "name": f"Pagination coupon {index}",
         "currency": "EUR",
         "discount": {"type": "PERCENTAGE", "percent": 10},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "validUntil": "2099-01-01T00:00:00Z",
+        "startsAt": "2026-01-01T00:00:00Z",
+        "expiresAt": "2099-01-01T00:00:00Z",
         "status": "PAUSED" if index % PAUSED_EVERY == 0 else "ACTIVE",
     }
 

@@ -111,8 +111,8 @@ def _coupon_body(name: str) -> dict[str, Any]:
         "name": name,
         "currency": "EUR",
         "discount": {"type": "PERCENTAGE", "percent": 10},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "validUntil": "2027-01-01T00:00:00Z",
+        "startsAt": "2026-01-01T00:00:00Z",
+        "expiresAt": "2027-01-01T00:00:00Z",
     }
 
 

@@ -161,14 +161,14 @@ def client(coupon_service_module: RunningCouponService) -> Iterator[httpx.Client
         yield client
 
 
-def _create(client: httpx.Client, valid_from: str, valid_until: str = "2099-01-01T00:00:00Z") -> httpx.Response:
+def _create(client: httpx.Client, starts_at: str, expires_at: str = "2099-01-01T00:00:00Z") -> httpx.Response:
     body: dict[str, Any] = {
         "code": f"T{uuid.uuid4().hex[:10].upper()}",
         "name": "Timestamp test coupon",
         "currency": "EUR",
         "discount": {"type": "PERCENTAGE", "percent": 10},
-        "validFrom": valid_from,
-        "validUntil": valid_until,
+        "startsAt": starts_at,
+        "expiresAt": expires_at,
     }
     return client.post("/v1/coupons", json=body)
 
@@ -187,8 +187,8 @@ def test_timestamps_are_stored_and_answered_in_utc(client: httpx.Client, sent: s
     created = _create(client, sent)
 
     assert created.status_code == 201, created.text
-    assert created.json()["validFrom"] == written
-    assert client.get(f"/v1/coupons/{created.json()['id']}").json()["validFrom"] == written
+    assert created.json()["startsAt"] == written
+    assert client.get(f"/v1/coupons/{created.json()['id']}").json()["startsAt"] == written
 
 
 def test_a_coupon_from_before_year_1000_is_compared_in_time_order(client: httpx.Client) -> None:

@@ -32,8 +32,8 @@ def _coupon_body(**overrides: Any) -> dict[str, Any]:
         "name": "Validation test coupon",
         "currency": "EUR",
         "discount": {"type": "PERCENTAGE", "percent": 10},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "validUntil": "2099-01-01T00:00:00Z",
+        "startsAt": "2026-01-01T00:00:00Z",
+        "expiresAt": "2099-01-01T00:00:00Z",
         **overrides,
     }
 
@@ -186,8 +186,8 @@ def test_an_invalid_discount_is_explained_by_its_own_type(
 
 def test_rules_beyond_the_schema_are_422_with_pointers(client: httpx.Client) -> None:
     body = _coupon_body(
-        validFrom="2027-01-01T00:00:00Z",
-        validUntil="2026-01-01T00:00:00Z",
+        startsAt="2027-01-01T00:00:00Z",
+        expiresAt="2026-01-01T00:00:00Z",
         discount={"type": "FIXED_AMOUNT", "amount": {"amount": 500, "currency": "USD"}},
         minimumOrderAmount={"amount": 1000, "currency": "GBP"},
     )
@@ -195,7 +195,7 @@ def test_rules_beyond_the_schema_are_422_with_pointers(client: httpx.Client) -> 
     response = client.post("/v1/coupons", json=body)
 
     assert set(_errors(response)) == {
-        ("BODY", "/validUntil"),
+        ("BODY", "/expiresAt"),
         ("BODY", "/discount/amount/currency"),
         ("BODY", "/minimumOrderAmount/currency"),
     }

@@ -56,8 +56,8 @@ def _create_coupon(client: httpx.Client, **overrides: Any) -> dict[str, Any]:
         "name": "Concurrency test coupon",
         "currency": "EUR",
         "discount": {"type": "FIXED_AMOUNT", "amount": {"amount": 500, "currency": "EUR"}},
-        "validFrom": _stamp(now - timedelta(days=1)),
-        "validUntil": _stamp(now + timedelta(days=1)),
+        "startsAt": _stamp(now - timedelta(days=1)),
+        "expiresAt": _stamp(now + timedelta(days=1)),
         "perUserLimit": 1,
         **overrides,
     }

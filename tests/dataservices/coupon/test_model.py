@@ -45,8 +45,8 @@ def _coupon(**overrides: Any) -> Coupon:
         "discount_percent": 10,
         "maximum_discount": None,
         "minimum_order_amount": None,
-        "valid_from": NOW - timedelta(days=1),
-        "valid_until": NOW + timedelta(days=1),
+        "starts_at": NOW - timedelta(days=1),
+        "expires_at": NOW + timedelta(days=1),
         "total_limit": None,
         "per_user_limit": 1,
         "status": ACTIVE,
@@ -192,7 +192,7 @@ def test_the_state_refusal_follows_status_window_and_usage(
     coupon = _coupon(
         status=status, total_limit=total_limit, confirmed=confirmed, reserved=reserved, per_user_limit=per_user_limit
     )
-    before, after = now < coupon.valid_from, now >= coupon.valid_until
+    before, after = now < coupon.starts_at, now >= coupon.expires_at
     exhausted = total_limit is not None and confirmed + reserved >= total_limit
 
     refusal = state_refusal(coupon, now, user_used)
@@ -216,10 +216,10 @@ def test_the_state_refusal_follows_status_window_and_usage(
 def test_the_window_is_closed_at_its_start_and_open_at_its_end() -> None:
     coupon = _coupon()
 
-    assert state_refusal(coupon, coupon.valid_from, 0) is None
-    assert isinstance(state_refusal(coupon, coupon.valid_from - timedelta(microseconds=1), 0), errors.CouponNotYetValid)
-    assert state_refusal(coupon, coupon.valid_until - timedelta(microseconds=1), 0) is None
-    assert isinstance(state_refusal(coupon, coupon.valid_until, 0), errors.CouponExpired)
+    assert state_refusal(coupon, coupon.starts_at, 0) is None
+    assert isinstance(state_refusal(coupon, coupon.starts_at - timedelta(microseconds=1), 0), errors.CouponNotYetValid)
+    assert state_refusal(coupon, coupon.expires_at - timedelta(microseconds=1), 0) is None
+    assert isinstance(state_refusal(coupon, coupon.expires_at, 0), errors.CouponExpired)
 
 
 @given(
@@ -242,7 +242,7 @@ def test_remaining_is_never_negative_and_none_when_unlimited(
 def test_a_coupon_is_expired_exactly_from_the_end_of_its_window(status: str, now: datetime) -> None:
     coupon = _coupon(status=status)
 
-    assert coupon.effective_status(now) == (EXPIRED if now >= coupon.valid_until else status)
+    assert coupon.effective_status(now) == (EXPIRED if now >= coupon.expires_at else status)
 
 
 def _redemption(status: str, hold: datetime | None) -> Redemption:

@@ -182,8 +182,8 @@ class CouponRules(RuleBasedStateMachine):
             "name": "State machine coupon",
             "currency": "EUR",
             "discount": {"type": discount["type"]},
-            "validFrom": start.isoformat().replace("+00:00", "Z"),
-            "validUntil": end.isoformat().replace("+00:00", "Z"),
+            "startsAt": start.isoformat().replace("+00:00", "Z"),
+            "expiresAt": end.isoformat().replace("+00:00", "Z"),
             "perUserLimit": per_user_limit,
             "status": status,
         }

@@ -128,7 +128,7 @@ class CouponClient(ClientCore):
         *,
         name: str | None = None,
         status: SettableStatus | None = None,
-        valid_until: datetime | None = None,
+        expires_at: datetime | None = None,
         total_limit: int | None = None,
         per_user_limit: int | None = None,
         traceparent: str | None = None,
@@ -137,7 +137,7 @@ class CouponClient(ClientCore):
         changes = {
             "name": name,
             "status": status,
-            "valid_until": valid_until,
+            "expires_at": expires_at,
             "total_limit": total_limit,
             "per_user_limit": per_user_limit,
         }

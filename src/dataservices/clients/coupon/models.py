@@ -93,8 +93,8 @@ class Coupon(_Model):
     currency: str
     discount: Discount
     minimum_order_amount: Money | None
-    valid_from: AwareDatetime
-    valid_until: AwareDatetime
+    starts_at: AwareDatetime
+    expires_at: AwareDatetime
     total_limit: StrictInt | None
     per_user_limit: StrictInt
     status: CouponStatus
@@ -110,8 +110,8 @@ class NewCoupon(_Model):
     name: str
     currency: str
     discount: Discount
-    valid_from: UtcDatetime
-    valid_until: UtcDatetime
+    starts_at: UtcDatetime
+    expires_at: UtcDatetime
     minimum_order_amount: Money | None = None
     total_limit: StrictInt | None = None
     per_user_limit: StrictInt | None = None
