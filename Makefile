@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced-stamp
 FUZZ_PORT ?= 8181
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: run test lint fuzz fmt setup clean
+.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +26,29 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
 
-## lint: contracts valid, code formatted, typed, layered
+## lint: contracts valid and following the guidelines, code formatted, typed, layered
 lint: $(STAMP)
 	$(BIN)/contractkit validate contracts/
+	$(BIN)/contractkit lint contracts/ --fail-on warning
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## test: lint, then every test suite
-test: lint
+## test: lint, the strict docs build, then every test suite
+test: lint docs
 	$(BIN)/pytest
+
+## docs: the documentation site in site/, built with --strict (any warning fails); fetches Mermaid once
+docs: $(STAMP)
+	$(BIN)/ruff check docs/hooks
+	$(BIN)/ruff format --check docs/hooks
+	$(BIN)/mypy --strict docs/hooks
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## docs-serve: the documentation site on http://127.0.0.1:8000, rebuilt on every change
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## fuzz: a long Schemathesis run (all checks, all phases) against a live coupon service
 fuzz: $(STAMP)
@@ -49,10 +61,19 @@ fuzz: $(STAMP)
 	  --token "$$($(BIN)/dataservices token --scope coupon:read coupon:write coupon:redeem)" \
 	  --max-examples $(FUZZ_EXAMPLES) --junit-xml reports/fuzz-coupon.xml
 
+## bench: lint and diff speed and memory against Redocly, Spectral and api-smart-diff (inputs cached in bench/.cache/)
+bench: $(STAMP)
+	$(BIN)/python -m bench.lint_bench
+	$(BIN)/python -m bench.diff_bench
+
+## rule-number: the next free guideline rule id of a group, e.g. make rule-number GROUP=3xx
+rule-number: $(STAMP)
+	$(BIN)/python -m contractkit.lint.registry next $(GROUP)
+
 ## fmt: format and autofix
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
 clean:
-	rm -rf $(VENV) var reports .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) var reports site .cache/docs .mypy_cache .ruff_cache .pytest_cache .hypothesis
