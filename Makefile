@@ -14,9 +14,11 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# Re-sync whenever the lock or the project metadata changes.
+# Re-sync whenever the lock or the project metadata changes. --compile-bytecode: uv installs no .pyc files
+# by default, so with PYTHONDONTWRITEBYTECODE set every `contractkit` run recompiled typer, pydantic and PyYAML
+# (0.15 s of each command's start-up).
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 

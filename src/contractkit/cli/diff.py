@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from contractkit.cli.collector import collector_paused
 from contractkit.cli.exit_codes import ExitCode
-from contractkit.diff import DiffOptions, DiffReport, GitError, Level, diff_contracts, diff_git
-from contractkit.diff.report import REPORTERS
 from contractkit.loading import LoadError
 from contractkit.problems import display_path
 
-_FAIL_ON = {"breaking": Level.BREAKING, "warning": Level.WARNING, "never": None}
+if TYPE_CHECKING:
+    from contractkit.diff import DiffOptions, DiffReport
+
+_FAIL_ON = ("breaking", "warning", "never")
 
 
 def diff_command(
@@ -52,6 +54,10 @@ def diff_command(
 
     Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error or unreadable input.
     """
+    # Imported here, like every command's library: `contractkit lint` need not load the diff.
+    from contractkit.diff import DiffOptions, Level
+    from contractkit.diff.report import REPORTERS
+
     if output_format not in REPORTERS:
         raise typer.BadParameter(f"choose from {', '.join(REPORTERS)}", param_hint="--format")
     if fail_on not in _FAIL_ON:
@@ -59,8 +65,9 @@ def diff_command(
     if (git_base is None) == (base is None) or (base is None) != (revision is None):
         raise typer.BadParameter("give BASE and REVISION, or --git-base REF (not both)")
     options = DiffOptions(today=_day(as_of) or DiffOptions().today, pacts=pacts)
-    report = _run(base, revision, git_base, contracts, options)
-    threshold = _FAIL_ON[fail_on]
+    with collector_paused():
+        report = _run(base, revision, git_base, contracts, options)
+    threshold = {"breaking": Level.BREAKING, "warning": Level.WARNING, "never": None}[fail_on]
     reporter = REPORTERS[output_format](threshold)
     text = reporter.render(report)
     if output is None:
@@ -88,6 +95,8 @@ def _day(text: str | None) -> date | None:
 def _run(
     base: str | None, revision: str | None, git_base: str | None, contracts: Path, options: DiffOptions
 ) -> DiffReport:
+    from contractkit.diff import GitError, diff_contracts, diff_git
+
     try:
         if git_base is not None:
             return diff_git(git_base, contracts, options)

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
+from contractkit.cli.collector import collector_paused
 from contractkit.cli.exit_codes import ExitCode
 from contractkit.discovery import find_contracts
-from contractkit.lint import LintRequest, lint
-from contractkit.lint.registry import Severity
 from contractkit.loading import LoadError
 from contractkit.problems import display_path
 
@@ -68,6 +67,9 @@ def lint_command(
     if not contracts:
         typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
         raise typer.Exit(ExitCode.USAGE)
+    # Imported here, like every command's library: `contractkit diff` need not load the linter.
+    from contractkit.lint import LintRequest, Severity, lint
+
     request = LintRequest(
         contracts=contracts,
         output_format=output_format.value,
@@ -76,7 +78,8 @@ def lint_command(
         use_waivers=not no_waivers,
     )
     try:
-        outcome = lint(request)
+        with collector_paused():
+            outcome = lint(request)
     except LoadError as exc:
         typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
         raise typer.Exit(ExitCode.USAGE) from None

@@ -13,7 +13,7 @@ from contractkit.lint.context import LintContext
 from contractkit.lint.finding import Descriptor, Finding, Result
 from contractkit.lint.registry import Registry, Severity, default_registry
 from contractkit.lint.waivers import WAIVER_CHECKS, Waiver, apply_waivers
-from contractkit.loading import Workspace
+from contractkit.loading import Document, Workspace
 from contractkit.loading import pointer as jsonpointer
 
 
@@ -64,32 +64,38 @@ def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[F
 
 def locate(findings: Iterable[Finding]) -> list[Result]:
     """Results for findings: line and column in the file that holds each node; duplicates dropped."""
-    # normpath once per file: the root keeps the spelling it was given (`a/../b`), shared files do not.
-    files: dict[int, Path] = {}
-    # Several rules report at the same node (an operation); look each place up once.
-    places: dict[tuple[int, str], tuple[int, int]] = {}
     seen: set[tuple[str, tuple[int, str], str]] = set()
-    # A rule's severity and docs URL are derived properties; derive them once per rule, not per finding.
-    derived: dict[str, tuple[Severity, str]] = {}
-    results: list[Result] = []
+    kept: list[Finding] = []
+    # Several rules report at the same node (an operation); each place is looked up once, and all the
+    # places of one file in one pass over its text (tens of thousands on a big document).
+    wanted: dict[int, tuple[Document, dict[str, None]]] = {}
     for finding in findings:
-        document, rule, pointer = finding.document, finding.rule, finding.pointer
-        place = (id(document), pointer)
-        identity = (rule.id, place, finding.message)
+        document, pointer = finding.document, finding.pointer
+        identity = (finding.rule.id, (id(document), pointer), finding.message)
         if identity in seen:
             continue
         seen.add(identity)
-        where = places.get(place)
-        if where is None:
-            # Splitting here skips unescaping for the usual pointer that has nothing to unescape.
-            tokens = pointer[1:].split("/") if pointer and "~" not in pointer else jsonpointer.split(pointer)
-            position = document.position(tokens)
-            where = places[place] = (position.line, position.column)
-        file = files.get(id(document))
-        if file is None:
-            file = files[id(document)] = Path(os.path.normpath(document.path))
+        kept.append(finding)
+        entry = wanted.get(id(document))
+        if entry is None:
+            entry = wanted[id(document)] = (document, {})
+        entry[1][pointer] = None
+    places: dict[tuple[int, str], tuple[int, int]] = {}
+    # normpath once per file: the root keeps the spelling it was given (`a/../b`), shared files do not.
+    files: dict[int, Path] = {}
+    for key, (document, pointers) in wanted.items():
+        # Splitting here skips unescaping for the usual pointer that has nothing to unescape.
+        tokens = [p[1:].split("/") if p and "~" not in p else jsonpointer.split(p) for p in pointers]
+        places.update(zip(((key, pointer) for pointer in pointers), document.line_columns(tokens), strict=True))
+        files[key] = Path(os.path.normpath(document.path))
+    # A rule's severity and docs URL are derived properties; derive them once per rule, not per finding.
+    derived: dict[str, tuple[Severity, str]] = {}
+    results: list[Result] = []
+    for finding in kept:
+        rule, pointer, key = finding.rule, finding.pointer, id(finding.document)
+        line, column = places[key, pointer]
         severity, docs_url = derived.get(rule.id) or derived.setdefault(rule.id, (rule.severity, rule.docs_url))
-        results.append(Result(rule.id, severity, finding.message, file, where[0], where[1], pointer, docs_url))
+        results.append(Result(rule.id, severity, finding.message, files[key], line, column, pointer, docs_url))
     return results
 
 

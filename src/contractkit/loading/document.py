@@ -34,6 +34,8 @@ class PositionIndex(Protocol):
 
     def locate(self, tokens: Sequence[str]) -> tuple[int, int]: ...
 
+    def locate_many(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]: ...
+
 
 class Document:
     """A YAML or JSON file parsed into ``dict``/``list``/scalars, with a position for every pointer.
@@ -77,6 +79,10 @@ class Document:
         """Where ``pointer`` is declared in this file (the nearest existing ancestor if it is missing)."""
         line, column = self._positions.locate(_tokens(pointer))
         return Position(self.path, line, column)
+
+    def line_columns(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
+        """(line, column) of each pointer's tokens, as :meth:`position` gives them; cheaper for many at once."""
+        return self._positions.locate_many(pointers)
 
 
 def load_document(path: Path) -> Document:

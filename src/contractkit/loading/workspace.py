@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from contractkit.loading import pointer as jsonpointer
 from contractkit.loading.document import Document, Position, load_document
@@ -232,6 +231,10 @@ def ref_target(base: Path, ref: str) -> tuple[Path, str]:
         parts = urlsplit(location)
         if parts.scheme != "file":
             raise RefError(ref, f"only local files can be referenced, not {parts.scheme}: URLs")
+        # Imported here: urllib.request pulls in http.client and email (15 ms of every command's start-up)
+        # for the rare `file:` URL.
+        from urllib.request import url2pathname
+
         path = Path(url2pathname(parts.path))
     elif location:
         path = base.parent / unquote(location)
