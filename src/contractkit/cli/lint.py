@@ -10,12 +10,10 @@ from typing import Annotated
 import typer
 
 from contractkit.cli.collector import collector_paused
+from contractkit.cli.contracts import contracts_or_exit
 from contractkit.cli.exit_codes import ExitCode
-from contractkit.discovery import find_contracts
 from contractkit.loading import LoadError
 from contractkit.problems import display_path
-
-DEFAULT_PATHS = (Path("contracts"),)
 
 
 class OutputFormat(StrEnum):
@@ -59,14 +57,7 @@ def lint_command(
     Exit status: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error
     or unreadable input (a contract or waivers file that cannot be read or parsed).
     """
-    try:
-        contracts = find_contracts(paths or DEFAULT_PATHS)
-    except FileNotFoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
-    if not contracts:
-        typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
-        raise typer.Exit(ExitCode.USAGE)
+    contracts = contracts_or_exit(paths)
     # Imported here, like every command's library: `contractkit diff` need not load the linter.
     from contractkit.lint import LintRequest, Severity, lint
 

@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
+from contractkit.cli.contracts import contracts_or_exit
 from contractkit.cli.exit_codes import ExitCode
-from contractkit.discovery import find_contracts
 from contractkit.loading import UnreadableFile
 from contractkit.problems import Problem, display_path
-
-DEFAULT_PATHS = (Path("contracts"),)
 
 
 def validate(
@@ -29,14 +27,7 @@ def validate(
 
     Exit status: 0 all valid, 1 problems found, 2 usage error or unreadable file.
     """
-    try:
-        contracts = find_contracts(paths or DEFAULT_PATHS)
-    except FileNotFoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
-    if not contracts:
-        typer.echo(f"error: no contracts found in {', '.join(map(str, paths or DEFAULT_PATHS))}", err=True)
-        raise typer.Exit(ExitCode.USAGE)
+    contracts = contracts_or_exit(paths)
 
     from contractkit.validate import validate_contract  # openapi-spec-validator loads only when needed
 
