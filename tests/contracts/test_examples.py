@@ -1,81 +1,45 @@
 """Every example in every contract is valid against the schema it illustrates.
 
 Examples are what readers copy and what Schemathesis sends in its examples phase; an invalid one
-teaches the wrong shape and turns a conformance run into noise.
+teaches the wrong shape and turns a conformance run into noise. The check is the guideline's own
+(DSL-106, `contractkit lint`), so the contracts and the linter agree on what "valid" means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from contractkit.bundle import bundle
+from contractkit.lint.engine import lint_workspace
+from contractkit.loading import Workspace
 
-CONTRACTS = sorted((Path(__file__).resolve().parents[2] / "contracts").glob("*/openapi.yaml"))
-BASE = "urn:contract"
-
-
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for token in node["$ref"].removeprefix("#/").split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+ROOT = Path(__file__).resolve().parents[2]
+CONTRACTS = sorted((ROOT / "contracts").glob("*/openapi.yaml"))
+VALID_EXAMPLES = "DSL-106"
 
 
-def _examples(document: dict[str, Any], node: Any, pointer: str) -> Iterator[tuple[str, str, Any]]:
-    """(schema pointer, example location, example value) for every example beside a schema."""
-    if isinstance(node, dict):
-        schema_pointer = f"{pointer}/schema"
-        if "schema" in node and isinstance(node["schema"], dict):
-            if "example" in node:
-                yield schema_pointer, f"{pointer}/example", node["example"]
-            for name, example in (node.get("examples") or {}).items():
-                resolved = _resolve(document, example)
-                if isinstance(resolved, dict) and "value" in resolved:
-                    yield schema_pointer, f"{pointer}/examples/{name}", resolved["value"]
-        elif "example" in node and ("type" in node or "$ref" in node or "oneOf" in node or "allOf" in node):
-            yield pointer, f"{pointer}/example", node["example"]
-        for key, value in node.items():
-            if key not in ("example", "examples"):
-                yield from _examples(document, value, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _examples(document, value, f"{pointer}/{index}")
-
-
-def _cases() -> Iterator[Any]:
-    for contract in CONTRACTS:
-        document = bundle(contract)
-        for schema_pointer, where, value in _examples(document, document, ""):
-            yield pytest.param(document, schema_pointer, value, id=f"{contract.parent.name}:{where}")
-
-
-@pytest.mark.parametrize(("document", "schema_pointer", "example"), list(_cases()))
-def test_example_matches_its_schema(document: dict[str, Any], schema_pointer: str, example: Any) -> None:
-    registry: Registry[Any] = Registry().with_resource(
-        BASE, Resource.from_contents(document, default_specification=DRAFT202012)
-    )
-    validator = Draft202012Validator(
-        {"$ref": f"{BASE}#{schema_pointer}"}, registry=registry, format_checker=FormatChecker()
-    )
-    problems = [
-        f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(example)
+def _example_findings(contract: Path) -> list[str]:
+    return [
+        f"{result.file}:{result.line}: {result.message}"
+        for result in lint_workspace(Workspace(contract))
+        if result.rule_id == VALID_EXAMPLES
     ]
-    assert problems == []
 
 
-def test_every_contract_has_examples() -> None:
-    counts = {
-        contract.parent.name: sum(1 for _ in _examples(bundle(contract), bundle(contract), ""))
-        for contract in CONTRACTS
-    }
-    assert counts
-    assert all(count >= 10 for count in counts.values()), counts
+@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda path: path.parent.name)
+def test_every_example_matches_its_schema(contract: Path) -> None:
+    assert _example_findings(contract) == []
+
+
+def test_an_invalid_example_in_our_contract_is_caught(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "contracts", tmp_path / "contracts", ignore=shutil.ignore_patterns("pacts"))
+    contract = tmp_path / "contracts" / "coupon" / "openapi.yaml"
+    text = contract.read_text(encoding="utf-8")
+    valid = "                  perUserLimit: 1\n"
+    assert valid in text
+    contract.write_text(text.replace(valid, "                  perUserLimit: 0\n", 1), encoding="utf-8")
+    findings = _example_findings(contract)
+    assert len(findings) == 1
+    assert "perUserLimit" in findings[0] or "minimum" in findings[0]

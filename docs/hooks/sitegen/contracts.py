@@ -15,6 +15,7 @@ from typing import Any
 from contractkit.bundle import bundle
 from contractkit.discovery import find_contracts
 from contractkit.loading import load_document
+from contractkit.loading.pointer import local_target
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TYPE_SLUG = re.compile(r"/errors/([a-z0-9-]+)/$")
@@ -115,14 +116,7 @@ def operations(document: Mapping[str, Any]) -> Iterator[Operation]:
 
 def deref(document: Mapping[str, Any], node: Any) -> Any:
     """Follow local refs (a bundled document has no others) to the object itself."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-        seen.add(node["$ref"])
-        target: Any = document
-        for token in node["$ref"].removeprefix("#/").split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+    return local_target(document, node)[0]
 
 
 def problem_slugs(document: Mapping[str, Any], response: Any, catalogue: Mapping[str, ProblemType]) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contractkit.loading import pointer as jsonpointer
 from sitegen import blocks
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
@@ -48,10 +49,7 @@ def resolve(document: Mapping[str, Any], node: Any) -> tuple[dict[str, Any], str
         seen.add(ref)
         if ref.startswith(SCHEMA_REF_PREFIX):
             name = ref.removeprefix(SCHEMA_REF_PREFIX)
-        target: Any = document
-        for token in ref[2:].split("/"):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        node = target
+        node = jsonpointer.resolve(document, jsonpointer.split(ref[1:]))
     return (node if isinstance(node, dict) else {}), name
 
 

@@ -21,6 +21,7 @@ import jsonschema_rs
 from contractkit.lint.context import LintContext
 from contractkit.lint.model import Node
 from contractkit.loading import Document
+from contractkit.loading import pointer as jsonpointer
 
 # Error messages quote the instance; a whole example quoted back is noise.
 _MAX_MESSAGE = 240
@@ -192,7 +193,7 @@ def _nullable(data: Any, schema: dict[str, Any]) -> bool:
         if isinstance(branches, list):
             for branch in branches:
                 if isinstance(branch, dict) and isinstance(branch.get("$ref"), str) and branch["$ref"].startswith("#/"):
-                    tokens = [t.replace("~1", "/").replace("~0", "~") for t in branch["$ref"][2:].split("/")]
+                    tokens = jsonpointer.split(branch["$ref"][1:])
                     branch = _walk(data, tokens)
                 if isinstance(branch, dict) and branch.get("nullable") is True:
                     return True

@@ -71,3 +71,24 @@ def resolve(data: Any, tokens: Sequence[str]) -> Any:
         except (KeyError, IndexError):
             raise PointerError(join(tokens), depth) from None
     return value
+
+
+def local_target(document: Any, node: Any) -> tuple[Any, str | None]:
+    """Follow local ``#/...`` refs from ``node``: the object reached and the last ref followed.
+
+    Stops at a ref that is not local, leads nowhere, or comes round again (a cycle), returning the
+    node it stopped at; a bundled document has local refs only, so that node is then a ``$ref`` object.
+    """
+    seen: set[str] = set()
+    last: str | None = None
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in seen or not ref.startswith("#"):
+            break
+        seen.add(ref)
+        try:
+            node = resolve(document, split(ref[1:]))
+        except (PointerError, ValueError):
+            break
+        last = ref
+    return node, last

@@ -69,15 +69,6 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _local(document: dict[str, Any], value: Any) -> dict[str, Any]:
-    """Follow local ``#/...`` refs (a bundled document has no other kind) to the object itself."""
-    seen: set[str] = set()
-    while isinstance(value, dict) and isinstance(value.get("$ref"), str) and value["$ref"].startswith("#/"):
-        ref = value["$ref"]
-        if ref in seen:
-            return {}
-        seen.add(ref)
-        try:
-            value = jsonpointer.resolve(document, jsonpointer.split(ref[1:]))
-        except jsonpointer.PointerError:
-            return {}
-    return value if isinstance(value, dict) else {}
+    """The object a response (or a local ``#/...`` ref to one) stands for; ``{}`` if it leads nowhere."""
+    target, _ = jsonpointer.local_target(document, value)
+    return target if isinstance(target, dict) and "$ref" not in target else {}

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contractkit.loading.pointer import escape, local_target
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _REPOSITORY_CONTRACTS = Path(__file__).resolve().parents[3] / "contracts"
 
@@ -42,25 +44,10 @@ class Operation:
     statuses: frozenset[str] = field(default_factory=frozenset)
 
 
-def escape_pointer(token: str) -> str:
-    """Escape one JSON pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def resolve_local(document: dict[str, Any], ref: str) -> Any:
-    """The value a local `#/...` reference points at."""
-    node: Any = document
-    for token in ref.removeprefix("#/").split("/"):
-        node = node[token.replace("~1", "/").replace("~0", "~")]
-    return node
-
-
 def _deref(document: dict[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     """Follow local `$ref`s, returning the target and its pointer."""
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        node, pointer = resolve_local(document, ref), ref.removeprefix("#")
-    return node, pointer
+    target, ref = local_target(document, node)
+    return target, (ref.removeprefix("#") if ref is not None else pointer)
 
 
 class Contract:
@@ -70,7 +57,7 @@ class Contract:
         self.document = document
         self.operations: dict[str, Operation] = {}
         for path, path_item in document.get("paths", {}).items():
-            base = f"/paths/{escape_pointer(path)}"
+            base = f"/paths/{escape(path)}"
             shared = path_item.get("parameters", [])
             for method in HTTP_METHODS:
                 if method in path_item:

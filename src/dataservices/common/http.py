@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,8 +74,6 @@ class BodySizeLimit:
         return f"The request body has at least {size} bytes; the limit is {self.max_bytes}."
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, size: int) -> None:
-        from starlette.requests import Request
-
         request = Request(scope, receive)
         response = problem_response(ContentTooLarge(self._detail(size)), request)
         await response(scope, receive, send)

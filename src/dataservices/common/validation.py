@@ -22,7 +22,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from starlette.requests import Request
 
-from dataservices.common.contract import Contract, Operation, Parameter, escape_pointer
+from contractkit.loading.pointer import join
+from dataservices.common.contract import Contract, Operation, Parameter
 from dataservices.common.problems import (
     FieldError,
     MalformedRequest,
@@ -142,7 +143,7 @@ class RequestValidator:
         found = []
         for error in self._validator(pointer).iter_errors(value):
             for specific in _specific(error):
-                path = "".join(f"/{escape_pointer(str(part))}" for part in specific.absolute_path)
+                path = join(specific.absolute_path)
                 found.append(FieldError(location, prefix + path, specific.message))
         return found
 
@@ -210,8 +211,5 @@ def parse_body(model: type[ModelT], body: Any) -> ModelT:
     try:
         return model.model_validate(body)
     except PydanticValidationError as exc:
-        errors = [
-            FieldError("BODY", "".join(f"/{escape_pointer(str(part))}" for part in err["loc"]), err["msg"])
-            for err in exc.errors()
-        ]
+        errors = [FieldError("BODY", join(err["loc"]), err["msg"]) for err in exc.errors()]
         raise validation_failed(errors) from exc

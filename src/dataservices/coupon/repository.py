@@ -141,6 +141,15 @@ async def take_user_usage(session: AsyncSession, coupon_id: str, user_id: str) -
     return (await session.execute(statement)).first() is not None
 
 
+async def confirm_usage(session: AsyncSession, coupon_id: str) -> None:
+    """Turn one reserved use of the coupon into a confirmed one (the user keeps holding it)."""
+    await session.execute(
+        update(coupons)
+        .where(c.id == coupon_id)
+        .values(reserved_count=c.reserved_count - 1, confirmed_count=c.confirmed_count + 1)
+    )
+
+
 async def give_back(
     session: AsyncSession, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int
 ) -> None:

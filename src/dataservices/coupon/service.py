@@ -225,7 +225,7 @@ class CouponService:
             await repository.release_expired_holds(session, now, redemption.coupon_id)
             if await repository.move_redemption(session, redemption_id, source, target, now):
                 if target == CONFIRMED:
-                    await repository.give_back(session, redemption.coupon_id, Counter(), reserved=1, confirmed=-1)
+                    await repository.confirm_usage(session, redemption.coupon_id)
                 else:
                     await repository.give_back(
                         session,
