@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced-stamp
 FUZZ_PORT ?= 8181
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number
+.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number lock
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
 	@touch $@
 
 setup: $(STAMP)
+
+## lock: re-pin requirements.lock after a change to pyproject.toml (versions and hashes only; existing pins kept)
+lock: | $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --python-version 3.11 \
+	  -o requirements.lock
 
 ## run: serve the coupon service on SQLite at 127.0.0.1:8081 with demo data
 run: $(STAMP)
