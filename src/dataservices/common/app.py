@@ -25,7 +25,7 @@ from dataservices.common.db import Database
 from dataservices.common.endpoint import ContractCall
 from dataservices.common.http import BodySizeLimit, json_response
 from dataservices.common.observability import RequestLogging
-from dataservices.common.problems import ServiceUnavailable, install_problem_handlers
+from dataservices.common.problems import ServiceUnavailable, UnexpectedErrors, install_problem_handlers
 from dataservices.common.settings import DEVELOPMENT_SECRET, AuthSettings, ServiceSettings
 from dataservices.common.validation import RequestValidator
 
@@ -128,6 +128,8 @@ def create_service_app(parts: ServiceParts) -> FastAPI:
     app.router.routes.extend(parts.router.routes)
     app.router.routes.extend(_operations_router(parts).routes)
     _check_routes_match_contract(app, parts.contract)
+    # The last added runs first: logging sees every answer, including the 500s UnexpectedErrors makes.
     app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestLogging, service=parts.name)
     return app

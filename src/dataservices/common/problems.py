@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Characters RFC 3986 allows unescaped in a path; anything else in `instance` is percent-encoded.
@@ -205,14 +206,38 @@ def install_problem_handlers(app: FastAPI) -> None:
         ]
         return problem_response(validation_failed(errors), request)
 
-    async def on_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled_exception", path=request.url.path, method=request.method)
-        return problem_response(
-            InternalError("The service failed unexpectedly; the request had no effect and can be retried."),
-            request,
-        )
-
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
     app.add_exception_handler(RequestValidationError, on_request_validation)
-    app.add_exception_handler(Exception, on_unexpected)
+
+
+class UnexpectedErrors:
+    """Answer any exception no handler took with a 500 problem, and keep the connection usable.
+
+    Starlette's own last-resort handler re-raises after answering, and uvicorn then closes the
+    connection: a client that reuses it meets a reset. This middleware answers and stops there.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            request = Request(scope, receive)
+            log.exception("unhandled_exception", path=request.url.path, method=request.method)
+            if started:
+                raise  # half an answer is out; only closing the connection can tell the client
+            problem = InternalError("The service failed unexpectedly; the request had no effect and can be retried.")
+            await problem_response(problem, request)(scope, receive, send)

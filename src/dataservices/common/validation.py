@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -22,7 +22,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from starlette.requests import Request
 
-from contractkit.loading.pointer import join
+from contractkit import patterns
+from contractkit.loading.pointer import child, join
 from dataservices.common.contract import Contract, Operation, Parameter
 from dataservices.common.problems import (
     FieldError,
@@ -36,6 +37,9 @@ from dataservices.common.problems import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _BASE_URI = "urn:dataservices:contract"
+# A UTF-16 surrogate on its own: JSON can escape one (`"\ud800"`), but it is not a Unicode character,
+# so no database can store it and no JSON encoder can write it back.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _LOCATIONS = {"path": "PATH", "query": "QUERY", "header": "HEADER"}
@@ -58,6 +62,34 @@ _MISSING_HEADER_PROBLEMS: dict[str, tuple[type[Problem], str]] = {
     ),
     "if-match": (PreconditionRequired, "Send If-Match with the resource's current ETag."),
 }
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """The `pattern` keyword with ECMA-262's `$`: "SUMMER10\n" does not match `^[A-Z0-9]+$`."""
+    if validator.is_type(instance, "string") and not patterns.search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with the contract's regular-expression dialect.
+ContractValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
+
+
+def _surrogates(value: Any, pointer: str = "") -> list[FieldError]:
+    """Every string (or key) of a JSON value that holds a lone surrogate."""
+    if isinstance(value, str):
+        found = _LONE_SURROGATE.search(value) is not None
+        return [FieldError("BODY", pointer, "must be valid Unicode text; it holds a lone surrogate")] if found else []
+    errors: list[FieldError] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _LONE_SURROGATE.search(key):
+                errors.append(FieldError("BODY", pointer, "has a property name that is not valid Unicode text"))
+            else:
+                errors.extend(_surrogates(item, child(pointer, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            errors.extend(_surrogates(item, child(pointer, index)))
+    return errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +159,13 @@ class RequestValidator:
         self.contract = contract
         resource: Resource[Any] = Resource.from_contents(contract.document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(_BASE_URI, resource)
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Any] = {}
         self._formats = FormatChecker()
 
-    def _validator(self, pointer: str) -> Draft202012Validator:
+    def _validator(self, pointer: str) -> Any:
         validator = self._validators.get(pointer)
         if validator is None:
-            validator = Draft202012Validator(
+            validator = ContractValidator(
                 {"$ref": f"{_BASE_URI}#{pointer}"}, registry=self._registry, format_checker=self._formats
             )
             self._validators[pointer] = validator
@@ -201,7 +233,10 @@ class RequestValidator:
             body = json.loads(raw, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise MalformedRequest(f"The request body is not valid JSON: {exc}.") from exc
-        if operation.body_schema_pointer is not None:
+        unreadable = _surrogates(body)
+        if unreadable:
+            errors.extend(unreadable)
+        elif operation.body_schema_pointer is not None:
             errors.extend(self._errors(operation.body_schema_pointer, body, "BODY", ""))
         return body
 

@@ -1,0 +1,45 @@
+"""JSON Schema `pattern`s with their ECMA-262 meaning, on Python's `re`.
+
+JSON Schema patterns are ECMA-262 regular expressions. Python's `re` reads most of them the same
+way, with two differences that let input through: `$` also matches before a final newline (so
+`^[A-Z]+$` accepts "SUMMER10\\n"), and `\\d` and `\\w` match every Unicode digit and letter. Here `$`
+outside a character class becomes `\\Z` (the end of the string, nothing else) and patterns compile
+with `re.ASCII`, as ECMA-262's `\\d` and `\\w` are ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+def to_python(pattern: str) -> str:
+    """The Python spelling of an ECMA-262 pattern (only `$` needs rewriting)."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """The compiled ECMA-262 pattern; raises `re.error` when it is not valid."""
+    return re.compile(to_python(pattern), re.ASCII)
+
+
+def search(pattern: str, text: str) -> bool:
+    """Whether `text` matches `pattern` as JSON Schema means it (a search, not an anchored match)."""
+    return compiled(pattern).search(text) is not None
