@@ -167,6 +167,20 @@ def test_an_unexpected_failure_is_a_500_problem(
     assert "retried" in problem["detail"]
 
 
+def test_a_500_leaves_the_connection_open_for_the_next_request(
+    unmigrated_service: str, coupon_service_module: RunningCouponService
+) -> None:
+    headers = {"Authorization": f"Bearer {coupon_service_module.token()}"}
+    with httpx.Client(base_url=unmigrated_service, headers=headers) as client:
+        first = client.get("/v1/coupons")
+        second = client.get("/v1/coupons")
+        third = client.get("/health/live")
+
+    assert [first.status_code, second.status_code, third.status_code] == [500, 500, 200]
+    # One connection served all three: the server did not close it after the failures.
+    assert len({id(r.extensions["network_stream"]) for r in (first, second, third)}) == 1
+
+
 def test_a_database_that_is_not_ready_is_a_503_problem_with_retry_after(unmigrated_service: str) -> None:
     response = httpx.get(f"{unmigrated_service}/health/ready")
 
