@@ -187,15 +187,19 @@ def verify_command(
             "the behavioural kit needs credentials: --jwt-secret or --jwt-private-key (with --jwt-issuer and "
             "--jwt-audience), --token-command, or --token; or pass --no-kit",
         )
-    passed = True
+    reasons = []
     if not kit_only:
-        passed = _schemathesis(contract, base_url, fixed_token, junit_xml, max_examples, seed, workers, selected)
+        exit_code = _schemathesis(contract, base_url, fixed_token, junit_xml, max_examples, seed, workers, selected)
+        if exit_code != 0:
+            reasons.append(f"Schemathesis exit {exit_code}")
     if kit:
         assert credentials is not None
-        passed = _kit(document, options, credentials, junit_xml) and passed
-    verdict = "passed" if passed else "FAILED"
+        broken = _kit(document, options, credentials, junit_xml)
+        if broken:
+            reasons.append(f"{broken} promise{'s' if broken > 1 else ''} broken")
+    verdict = f"FAILED ({'; '.join(reasons)})" if reasons else "passed"
     typer.echo(f"contractkit verify: {display_path(contract)} {verdict}")
-    if not passed:
+    if reasons:
         raise typer.Exit(ExitCode.PROBLEMS)
 
 
@@ -226,7 +230,7 @@ def _schemathesis(
     seed: int | None,
     workers: int,
     phases: list[str],
-) -> bool:
+) -> int:
     from contractkit.verify import verify  # Schemathesis loads only when a run starts
 
     options = VerifyOptions(
@@ -251,10 +255,11 @@ def _schemathesis(
         # Schemathesis uses 2 for "could not start"
         typer.echo(f"contractkit verify: {display_path(contract)}: Schemathesis could not start")
         raise typer.Exit(ExitCode.USAGE)
-    return result.passed
+    return result.exit_code
 
 
-def _kit(document: dict[str, Any], options: KitOptions, credentials: Credentials, junit_xml: Path | None) -> bool:
+def _kit(document: dict[str, Any], options: KitOptions, credentials: Credentials, junit_xml: Path | None) -> int:
+    """Run the kit, print and record its results; how many promises fail the run."""
     from contractkit.kit import result_lines, run_kit, summary_lines, write_junit
 
     typer.echo(f"Behavioural kit: {options.base_url}, {credentials.description}")
@@ -268,7 +273,7 @@ def _kit(document: dict[str, Any], options: KitOptions, credentials: Credentials
         typer.echo(line)
     if junit_xml is not None and report.results:
         write_junit(report, junit_xml)
-    return report.passed
+    return sum(1 for result in report.results if result.fails_run)
 
 
 def _token(token: str | None, token_env: str | None) -> str | None:

@@ -66,7 +66,12 @@ def forge_from(token: str, forgery: Forgery) -> str:
         header = {"alg": "none", "typ": "JWT"}
         return f"{_b64(json.dumps(header).encode())}.{payload_b64}."
     if forgery is Forgery.BAD_SIGNATURE:
-        signature = bytearray(_unb64(signature_b64))
+        try:
+            signature = bytearray(_unb64(signature_b64))
+        except ValueError:
+            signature = bytearray(32)
+        if not signature:
+            signature = bytearray(32)
         signature[0] ^= 0xFF
         signature[-1] ^= 0xFF
         return f"{header_b64}.{payload_b64}.{_b64(bytes(signature))}"

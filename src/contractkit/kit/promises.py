@@ -59,9 +59,9 @@ class Promise:
     category: Category
     statement: str
     check: CheckFn
-    # Runs in the background from the start of the run, because it waits for time to pass (a hold
-    # expiring); the other promises run meanwhile.
-    waits: bool = False
+    # Runs beside the others from the start of the run: it waits for time to pass (a hold expiring),
+    # or drives a long sequence of its own on data no other promise touches.
+    background: bool = False
 
     @property
     def docs_url(self) -> str:
@@ -93,12 +93,13 @@ class PromiseRegistry:
 
 
 def promise(
-    registry: PromiseRegistry, id: str, level: Level, category: Category, statement: str, *, waits: bool = False
+    registry: PromiseRegistry, id: str, level: Level, category: Category, statement: str, *, background: bool = False
 ) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as the check of a promise."""
 
     def register(check: CheckFn) -> CheckFn:
-        registry.add(Promise(id=id, level=level, category=category, statement=statement, check=check, waits=waits))
+        found = Promise(id=id, level=level, category=category, statement=statement, check=check, background=background)
+        registry.add(found)
         return check
 
     return register

@@ -132,13 +132,12 @@ async def run_kit(
         base_url=options.base_url, timeout=timeout, limits=limits, transport=transport
     ) as http:
         ctx = KitContext(facts=facts, options=options, credentials=credentials, service=kit_class(), http=http)
-        background = {
-            p.id: asyncio.create_task(_judge(ctx, p, options.expected_failures.get(p.id))) for p in selected if p.waits
-        }
+        expected = options.expected_failures
+        background = {p.id: asyncio.create_task(_judge(ctx, p, expected.get(p.id))) for p in selected if p.background}
         for promise in selected:
-            if promise.waits:
+            if promise.background:
                 continue
-            result = await _judge(ctx, promise, options.expected_failures.get(promise.id))
+            result = await _judge(ctx, promise, expected.get(promise.id))
             report.results.append(result)
             on_result(result)
         for promise_id in sorted(background):

@@ -50,7 +50,7 @@ def test_a_contract_breaking_implementation_fails_with_a_junit_report(
     result = _verify(server, "--token", TOKEN, "--junit-xml", str(report), "--phases", "examples,fuzzing")
     assert result.exit_code == ExitCode.PROBLEMS, result.output
     assert "Response violates schema" in result.output
-    assert "FAILED (exit 1)" in result.output
+    assert "FAILED (Schemathesis exit 1)" in result.output
     failures = _junit(report).findall(".//failure")
     assert failures
     assert any('"3" is not of type "integer"' in (failure.text or "") for failure in failures)
@@ -99,9 +99,53 @@ def test_an_unloadable_contract_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.USAGE
 
 
-def test_help_documents_the_semantic_rejection_rule() -> None:
+def test_help_documents_the_semantic_rejection_rule_and_the_kit() -> None:
     result = CliRunner().invoke(app, ["verify", "--help"], env={"COLUMNS": "200"})
     text = " ".join(result.output.split())
     assert "x-semantic-rejection: true" in text
-    assert "For that operation only, the positive_data_acceptance check then also accepts that status" in text
-    assert "Nothing else is relaxed" in text
+    assert "lets positive_data_acceptance accept that status for that operation only; nothing else is relaxed" in text
+    assert "Then the behavioural kit checks the contract's promises black-box" in text
+
+
+COUPON = Path(__file__).resolve().parents[3] / "contracts" / "coupon" / "openapi.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "the behavioural kit needs credentials"),
+        (["--token", "t", "--kit-only", "--no-kit"], "leave nothing to run"),
+        (["--jwt-secret", "s"], "needs --jwt-issuer and --jwt-audience"),
+        (["--jwt-secret", "s", "--jwt-private-key", "k.pem", "--jwt-issuer", "i", "--jwt-audience", "a"], "not both"),
+        (["--token", "t", "--promise", "KIT-999"], "unknown promise ids for this contract: KIT-999"),
+        (["--token", "t", "--expected-failures", "missing.yaml"], "cannot read it"),
+    ],
+)
+def test_kit_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(
+        app, ["verify", str(COUPON), "--base-url", "http://127.0.0.1:9", *args], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert message in " ".join(result.output.split())
+
+
+def test_a_contract_without_a_service_module_is_verified_by_shape_only(
+    live_server: Callable[..., LiveServer], tmp_path: Path
+) -> None:
+    server = live_server(make_app(token=TOKEN))
+    result = _verify(server, "--token", TOKEN, "--phases", "examples")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "no behavioural kit for service None" in result.output
+
+
+def test_the_kit_alone_fails_a_dead_service_naming_the_broken_promises(tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    args = ["--kit-only", "--promise", "KIT-101", "--timeout", "2", "--junit-xml", str(report)]
+    args += ["--jwt-secret", "a-secret-of-at-least-thirty-two-bytes", "--jwt-issuer", "i", "--jwt-audience", "a"]
+    result = CliRunner().invoke(app, ["verify", str(COUPON), "--base-url", "http://127.0.0.1:9", *args])
+    assert result.exit_code == ExitCode.PROBLEMS, result.output
+    assert "FAIL  KIT-101" in result.output
+    assert "FAILED (1 promise broken)" in result.output
+    [case] = _junit(report).iter("testcase")
+    assert case.get("name", "").startswith("KIT-101 ")
+    assert case.find("failure") is not None

@@ -169,3 +169,24 @@ async def exact_scope(ctx: KitContext) -> None:
         call = await ctx.service.valid_call(ctx, op.operation_id)
         reply = await ctx.send(call, Auth(scopes=op.scopes))
         found.check(reply.ok, f"{reply.describe()}: a token with exactly {' '.join(op.scopes)} must be accepted")
+
+
+@promise(
+    GENERIC,
+    "KIT-111",
+    "SHOULD",
+    Category.AUTH,
+    "Authentication comes before validation: an invalid request without a token is answered 401, so a "
+    "caller without a token learns nothing about what the operation accepts.",
+)
+async def authentication_first(ctx: KitContext) -> None:
+    found = checklist()
+    checked = 0
+    for op, call in await _secured(ctx):
+        if not op.body_schema_pointer:
+            continue
+        checked += 1
+        reply = await ctx.send(call.with_body({"not-a-field": True}), Auth(anonymous=True))
+        found.check(reply.status == 401, f"{reply.describe()}: an invalid body without a token must be 401 first")
+    if not checked:
+        raise Skipped("no secured operation takes a JSON body")

@@ -12,6 +12,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
+
 from contractkit.kit.calls import Call, Reply
 from contractkit.kit.context import Auth, KitContext, checklist
 from contractkit.kit.pages import Collection, walk
@@ -348,7 +350,7 @@ async def counters_equal_lists(ctx: KitContext) -> None:
     Category.STATES,
     "A hold that expires gives its usage back: the redemption reads RELEASED, the coupon can be redeemed again, "
     "and the expired hold can no longer be confirmed.",
-    waits=True,
+    background=True,
 )
 async def expired_hold(ctx: KitContext) -> None:
     found = checklist()
@@ -594,3 +596,95 @@ async def refusal_is_replayed(ctx: KitContext) -> None:
         (retry.status, retry.content, retry.header("idempotent-replayed")) == (409, refused.content, "true"),
         f"{retry.describe()}: the retry of a refused redemption must replay the refusal (Idempotent-Replayed: true)",
     )
+
+
+@promise(
+    COUPON,
+    "COUPON-108",
+    "MUST",
+    Category.CONCURRENCY,
+    "Simultaneous cancellations of one redemption all answer it CANCELLED and give its usage back once.",
+)
+async def simultaneous_cancellations(ctx: KitContext) -> None:
+    found = checklist()
+    coupon = await KIT.coupon(ctx, totalLimit=3)
+    made = await KIT.redemption(ctx, "CONFIRMED", coupon["id"])
+    cancel = ctx.call("cancelRedemption", path_params={"redemptionId": made["id"]})
+    replies = await ctx.send_all([(cancel, Auth())] * 10)
+    found.check(
+        {reply.status for reply in replies} == {200} and len({reply.content for reply in replies}) == 1,
+        f"{cancel.describe()}: ten simultaneous cancellations must all answer the same 200, got "
+        f"{sorted({reply.status for reply in replies})}",
+    )
+    usage = await KIT.usage(ctx, coupon["id"])
+    found.check(
+        (usage["confirmed"], usage["reserved"], usage["remaining"]) == (0, 0, 3),
+        f"after ten cancellations of one redemption the coupon shows {usage}; the use must come back once",
+    )
+
+
+@promise(
+    COUPON,
+    "COUPON-109",
+    "MUST",
+    Category.CONCURRENCY,
+    "A confirmation racing a release of the same hold has exactly one winner; the loser gets 409 "
+    "REDEMPTION_STATE_CONFLICT and the usage counts the winner's outcome.",
+)
+async def confirm_races_release(ctx: KitContext) -> None:
+    found = checklist()
+    coupon = await KIT.coupon(ctx, totalLimit=10)
+    holds = [(await KIT.redemption(ctx, "RESERVED", coupon["id"]))["id"] for _ in range(8)]
+    moves = [(op, hold) for hold in holds for op in ("confirmRedemption", "releaseRedemption") for _ in range(3)]
+    random.Random(ctx.options.seed).shuffle(moves)
+    replies = await ctx.send_all([(ctx.call(op, path_params={"redemptionId": h}), Auth()) for op, h in moves])
+    outcomes: dict[tuple[str, str], set[tuple[int, str | None]]] = {}
+    for (op, hold), reply in zip(moves, replies, strict=True):
+        outcomes.setdefault((op, hold), set()).add((reply.status, reply.code))
+    confirmed = 0
+    for hold in holds:
+        read = _expect(await ctx.send(ctx.call("getRedemption", path_params={"redemptionId": hold})), 200, "read")
+        status = read.get("status")
+        winner, loser = ("confirmRedemption", "releaseRedemption")
+        if status == "RELEASED":
+            winner, loser = loser, winner
+        confirmed += status == "CONFIRMED"
+        found.check(
+            outcomes[(winner, hold)] == {(200, None)}
+            and outcomes[(loser, hold)] == {(409, "REDEMPTION_STATE_CONFLICT")},
+            f"hold {hold} ended {status}: {winner} answered {outcomes[(winner, hold)]}, {loser} "
+            f"{outcomes[(loser, hold)]}",
+        )
+    usage = await KIT.usage(ctx, coupon["id"])
+    found.check(
+        (usage["confirmed"], usage["reserved"], usage["remaining"]) == (confirmed, 0, 10 - confirmed),
+        f"after the races the coupon shows {usage}; {confirmed} holds were confirmed",
+    )
+
+
+@promise(
+    COUPON,
+    "COUPON-401",
+    "MUST",
+    Category.STATES,
+    "Any sequence of creating, quoting, redeeming, confirming, releasing, cancelling, pausing and resuming "
+    "agrees with a model of the coupon rules after every step.",
+    background=True,
+)
+async def follows_the_model(ctx: KitContext) -> None:
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from contractkit.kit.services.coupon_model import RUN_SETTINGS, CouponRules, ModelMismatch
+
+    token = await ctx.token(ctx.facts.scopes)
+
+    def client() -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"}
+        return httpx.Client(base_url=ctx.options.base_url, headers=headers, timeout=ctx.options.timeout_seconds)
+
+    machine = type("KitCouponRules", (CouponRules,), {"make_client": staticmethod(client), "prefix": ctx.run_id})
+    try:
+        await asyncio.to_thread(run_state_machine_as_test, machine, settings=RUN_SETTINGS)
+    except (ModelMismatch, httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
+        steps = [str(note) for note in getattr(exc, "__notes__", ())]
+        raise Broken([f"{type(exc).__name__}: {exc}", *steps]) from None
