@@ -17,6 +17,7 @@ import yaml
 
 import dataservices
 from contractkit.bundle import bundle
+from contractkit.operations import OperationIndex
 from dataservices.common.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +78,28 @@ def test_catalogue_entries_are_complete() -> None:
         assert set(entry) == {"title", "status", "code", "services", "description", "resolution"}, slug
         assert 400 <= entry["status"] <= 599
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*", entry["code"])
+
+
+def test_a_code_is_its_slug_in_upper_snake_case() -> None:
+    """The kit finds a problem's catalogue page from its `code` alone (`COUPON_EXHAUSTED` is `coupon-exhausted`)."""
+    for slug, entry in CATALOGUE.items():
+        assert entry["code"] == slug.upper().replace("-", "_")
+
+
+@pytest.mark.parametrize("contract", sorted(ROOT.glob("contracts/*/openapi.yaml")), ids=lambda p: p.parent.name)
+def test_every_problem_response_lists_its_catalogued_codes(contract: Path) -> None:
+    """`x-problem-codes` on each problem response: catalogued codes of its status, its example among them."""
+    index = OperationIndex(bundle(contract))
+    codes = {entry["code"]: entry for entry in CATALOGUE.values()}
+    for operation in index.operations.values():
+        for status, response in operation.responses.items():
+            if "application/problem+json" not in response.media_types:
+                continue
+            where = f"{operation.operation_id} {status}"
+            assert response.problem_codes, f"{where} does not list its x-problem-codes"
+            for code in response.problem_codes:
+                assert code in codes, f"{where}: {code} is not in the catalogue"
+                assert str(codes[code]["status"]) == status, f"{where}: {code} is a {codes[code]['status']}"
+            node = index.resolve(index.document["paths"][operation.path][operation.method.lower()]["responses"][status])
+            examples = _example_problems(node)
+            assert all(example["code"] in response.problem_codes for example in examples), where

@@ -40,26 +40,6 @@ def _create(service: RunningCouponService, count: int, first: int = 0) -> list[d
     return [response.json() for response in responses]
 
 
-def _walk(client: httpx.Client, limit: int | None, cursor: str | None = None, **filters: str) -> list[dict[str, Any]]:
-    """Every page of /v1/coupons from `cursor` on, checking each page's cursor on the way."""
-    pages: list[dict[str, Any]] = []
-    params: dict[str, Any] = dict(filters)
-    if limit is not None:
-        params["limit"] = limit
-    if cursor is not None:
-        params["cursor"] = cursor
-    for _ in range(MAX_PAGES):
-        response = client.get("/v1/coupons", params=params)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        pages.append(page)
-        if page["nextCursor"] is None:
-            return pages
-        assert page["nextCursor"] == page["items"][-1]["id"]
-        params["cursor"] = page["nextCursor"]
-    pytest.fail(f"the walk did not end after {MAX_PAGES} pages")
-
-
 @pytest.fixture(scope="module")
 def seeded(coupon_service_module: RunningCouponService) -> list[dict[str, Any]]:
     """The module's service holding exactly COUPONS coupons."""
@@ -72,37 +52,6 @@ def client(coupon_service_module: RunningCouponService) -> Iterator[httpx.Client
         yield client
 
 
-@pytest.mark.parametrize(
-    ("limit", "sizes"),
-    [
-        (10, [10, 10, 10, 10, 5]),
-        (15, [15, 15, 15]),  # an exact multiple: no empty page at the end
-        (44, [44, 1]),
-        (45, [45]),
-        (100, [45]),
-        (None, [20, 20, 5]),  # the contract's default limit
-    ],
-)
-def test_a_walk_visits_every_coupon_once_newest_first(
-    client: httpx.Client, seeded: list[dict[str, Any]], limit: int | None, sizes: list[int]
-) -> None:
-    pages = _walk(client, limit)
-
-    assert [len(page["items"]) for page in pages] == sizes
-    walked = [item["id"] for page in pages for item in page["items"]]
-    assert walked == sorted((coupon["id"] for coupon in seeded), reverse=True)
-    assert pages[-1]["nextCursor"] is None
-
-
-def test_a_filtered_walk_pages_through_only_matching_items(client: httpx.Client, seeded: list[dict[str, Any]]) -> None:
-    pages = _walk(client, 4, status="PAUSED")
-
-    paused = sorted((coupon["id"] for coupon in seeded if coupon["status"] == "PAUSED"), reverse=True)
-    assert len(paused) == COUPONS // PAUSED_EVERY
-    assert [item["id"] for page in pages for item in page["items"]] == paused
-    assert [len(page["items"]) for page in pages] == [4, 4, 4, 3]
-
-
 def test_a_cursor_is_a_position_not_a_token(client: httpx.Client, seeded: list[dict[str, Any]]) -> None:
     newest_first = sorted((coupon["id"] for coupon in seeded), reverse=True)
 
@@ -113,17 +62,6 @@ def test_a_cursor_is_a_position_not_a_token(client: httpx.Client, seeded: list[d
     assert [item["id"] for item in after_tenth["items"]] == newest_first[10:15]
     assert before_everything == {"items": [], "nextCursor": None}
     assert [item["id"] for item in past_everything["items"]] == newest_first[:5]
-
-
-def test_coupons_created_during_a_walk_neither_repeat_nor_shift_it(coupon_service: RunningCouponService) -> None:
-    existing = _create(coupon_service, 25)
-    with coupon_service.client() as client:
-        first = client.get("/v1/coupons", params={"limit": 10}).json()
-        _create(coupon_service, 5, first=100)
-        rest = _walk(client, 10, cursor=first["nextCursor"])
-
-    walked = [item["id"] for item in first["items"]] + [item["id"] for page in rest for item in page["items"]]
-    assert walked == sorted((coupon["id"] for coupon in existing), reverse=True)
 
 
 @pytest.mark.parametrize(
