@@ -1,7 +1,7 @@
 """MkDocs hook: the pages generated from the repository's sources, and the vendored Mermaid.
 
-- ``on_config`` reads the sources (the lint rule registry, the bundled contracts, the error
-  catalogue), renders every generated page, and lists each in the nav right after the page that
+- ``on_config`` reads the sources (the lint rule registry, the kit's promises, the bundled contracts,
+  the error catalogue), renders every generated page, and lists each in the nav right after the page that
   introduces its section: rule groups after ``guidelines/index.md``, a service's API reference
   after ``services/<service>/index.md``, problem pages after ``errors/index.md``.
 - ``on_files`` adds those pages with ``File.generated`` (so search indexes them and the strict
@@ -18,7 +18,8 @@ from typing import Any
 
 # `mkdocs serve` loads this hook anew on every rebuild; forget the modules an earlier build imported so
 # an edited renderer or lint rule shows up without restarting the server.
-for _name in [n for n in sys.modules if n.split(".")[0] == "sitegen" or n.startswith("contractkit.lint")]:
+_RELOADED = ("contractkit.lint", "contractkit.kit")
+for _name in [n for n in sys.modules if n.split(".")[0] == "sitegen" or n.startswith(_RELOADED)]:
     del sys.modules[_name]
 
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
@@ -33,6 +34,8 @@ _vendored: dict[str, Path] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    from contractkit.kit.checks import GENERIC
+    from contractkit.kit.services import SERVICE_KITS
     from contractkit.lint.registry import GUIDE, all_rules
     from dataservices.common.settings import ServiceSettings
 
@@ -42,7 +45,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     nav: list[Any] = config.nav or []
     try:
         published = published_url(str(config.site_url or ""), base_uri, GUIDE.base_url)
-        pages = generate_pages(root, nav, all_rules(), GUIDE.groups, published)
+        kit = (list(GENERIC), [(name, list(kit.promises)) for name, kit in sorted(SERVICE_KITS.items())])
+        pages = generate_pages(root, nav, all_rules(), GUIDE.groups, published, kit)
         mermaid = ensure_mermaid(root / ".cache" / "docs")
     except (ValueError, RuntimeError) as exc:  # a source or the configuration is wrong: say which, no traceback
         raise PluginError(str(exc)) from exc

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,7 +42,6 @@ sys.path.insert(0, str(ROOT / "docs" / "hooks"))
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     target = tmp_path_factory.mktemp("site")
-    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(target)],
         cwd=ROOT,
@@ -53,9 +51,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         timeout=BUILD_TIMEOUT_SECONDS,
         stdin=subprocess.DEVNULL,
     )
-    seconds = time.perf_counter() - started
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-4000:]}{result.stderr[-8000:]}"
-    return BuiltSite(root=target, seconds=seconds)
+    return BuiltSite(root=target)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -14,10 +14,9 @@ INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
 
 @dataclass(frozen=True)
 class BuiltSite:
-    """The strictly built site and how long the build took."""
+    """The strictly built site."""
 
     root: Path
-    seconds: float
 
     def page(self, path: str) -> Path:
         """The HTML file of a site path such as ``errors/coupon-exhausted/``."""

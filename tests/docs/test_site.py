@@ -28,7 +28,6 @@ CDN_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "u
 MIN_ARTICLE_CHARACTERS = 400
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|lorem ipsum|coming soon|placeholder)\b", re.IGNORECASE)
 # The strict build of this site takes about a second on a two-core machine.
-BUILD_SECONDS_LIMIT = 30
 CATALOGUE = load_document(ROOT / "contracts/shared/problem-types.yaml").data
 CONTRACTS = find_contracts([ROOT / "contracts"])
 
@@ -40,9 +39,8 @@ def _site_pages(site: BuiltSite) -> list[str]:
     return [location.removeprefix(SITE_URL) for location in locations]
 
 
-def test_the_strict_build_passes_quickly(built_site: BuiltSite) -> None:
+def test_the_strict_build_passes(built_site: BuiltSite) -> None:
     assert (built_site.root / "index.html").is_file()
-    assert built_site.seconds < BUILD_SECONDS_LIMIT, f"the docs build took {built_site.seconds:.1f} s"
 
 
 def test_no_page_loads_a_font_script_or_style_from_another_host(built_site: BuiltSite) -> None:
@@ -114,6 +112,19 @@ def test_every_rule_has_its_section_where_its_docs_url_points(built_site: BuiltS
         assert rule.id in facts.headings[url.fragment]
     index = read_page(built_site.page("guidelines/")).article_text
     assert all(rule.id in index for rule in rules)
+
+
+def test_every_kit_promise_has_its_row_where_its_docs_url_points(built_site: BuiltSite) -> None:
+    from contractkit.kit import promises_for
+    from contractkit.kit.services import SERVICE_KITS
+
+    promises = {p.id: p for service in SERVICE_KITS for p in promises_for(service)}
+    assert len(promises) > 40
+    for promise in promises.values():
+        url = urlsplit(promise.docs_url)
+        facts = read_page(built_site.page(url.path))
+        assert url.fragment in facts.ids, f"{promise.id}: no row #{url.fragment} on {url.path}"
+        assert promise.id in facts.article_text
 
 
 @pytest.mark.parametrize("contract", CONTRACTS, ids=lambda path: path.parent.name)

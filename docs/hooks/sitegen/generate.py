@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sitegen import error_catalogue, guidelines
+from sitegen import error_catalogue, guidelines, promises
 from sitegen.api_reference import ApiReference
 from sitegen.contracts import load_catalogue, load_contracts
 from sitegen.layout import insert_after
@@ -22,6 +22,7 @@ def generate_pages(
     rules: Sequence[guidelines.RuleLike],
     rule_groups: Sequence[guidelines.GroupLike],
     published: str,
+    kit: tuple[Sequence[promises.PromiseLike], Sequence[tuple[str, Sequence[promises.PromiseLike]]]],
 ) -> dict[str, str]:
     """Markdown of every generated page by its path under docs/; ``nav`` gets their entries."""
     base_uri = published + "errors/"
@@ -39,6 +40,10 @@ def generate_pages(
         errors_prefix = "../" * contract.api_page.count("/") + "errors/"
         pages[contract.api_page] = ApiReference(contract, catalogue, errors_prefix).render()
         insert_after(nav, f"services/{contract.service}/index.md", [{"API reference": contract.api_page}])
+
+    generic, per_service = kit
+    pages[promises.PAGE] = promises.promises_page(generic, per_service, published)
+    insert_after(nav, "testing/run-the-kit.md", [{"Promises": promises.PAGE}])
 
     uses = error_catalogue.problem_uses(contracts, catalogue)
     pages["errors/index.md"] = error_catalogue.index_page(catalogue, base_uri)
