@@ -80,7 +80,7 @@ def server_settings(port: int, socket_dir: Path | None, *, fsync: bool) -> dict[
         "hot_standby_feedback": "on",
         # After the primary restarts, the replica reconnects within 0.1 s instead of the default 5 s.
         "wal_retrieve_retry_interval": "100ms",
-        # Off only when asked (test suites): it saves about 90 ms per DROP DATABASE; benchmarks keep it on.
+        # Off only when asked (test suites): it halves a commit's latency; benchmarks keep it on.
         "fsync": "on" if fsync else "off",
     }
 
