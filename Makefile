@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced-stamp
 FUZZ_PORT ?= 8181
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number lock
+.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number lock pg-up pg-down pg-status
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,19 @@ lock: | $(BIN)/uv
 ## run: serve the coupon service on SQLite at 127.0.0.1:8081 with demo data
 run: $(STAMP)
 	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
+
+## pg-up: a local PostgreSQL 15 primary + streaming replica in var/postgres, a database per service; prints the
+## variables to export (`eval "$(make -s pg-up)"` sets them). `make run` stays on SQLite.
+pg-up: $(STAMP)
+	@$(BIN)/dataservices pg up
+
+## pg-status: whether the local pair runs, and how far the replica is behind (exit 1 unless both run)
+pg-status: $(STAMP)
+	@$(BIN)/dataservices pg status
+
+## pg-down: stop the local pair and delete var/postgres
+pg-down: $(STAMP)
+	@$(BIN)/dataservices pg down
 
 ## lint: contracts valid and following the guidelines, code formatted, typed, layered
 lint: $(STAMP)
