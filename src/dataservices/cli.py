@@ -1,6 +1,6 @@
 """`dataservices`: run, migrate and authenticate against the reference data services.
 
-dataservices serve coupon [--host 127.0.0.1] [--port 8081] [--demo]
+dataservices serve coupon [--host 127.0.0.1] [--port 8081] [--workers N] [--demo]
 dataservices migrate coupon
 dataservices token --scope coupon:read --scope coupon:write [--subject S] [--ttl SECONDS]
 dataservices pg up|status|down [--directory var/postgres]
@@ -53,9 +53,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo coupons and print how to call the service.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (see the operations guide).")] = 1,
 ) -> None:
     """Migrate the database, then serve the service's contract over HTTP."""
-    from dataservices.coupon.app import create_app
+    from dataservices.common.serving import server_options
     from dataservices.coupon.settings import CouponSettings
 
     settings = CouponSettings()
@@ -68,7 +69,9 @@ def serve(
 
         asyncio.run(load_demo_data(settings))
         typer.echo(usage_banner(host, port, AuthSettings()))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    # Each worker process builds its app from the same environment.
+    app_factory = "dataservices.coupon.app:served_app"
+    uvicorn.run(app_factory, factory=True, host=host, port=port, workers=workers, **server_options())
 
 
 @app.command()

@@ -79,9 +79,9 @@ MUTANTS: tuple[Mutant, ...] = (
         "replays a request whose body changed",
         "KIT-202",
         Edit(
-            "coupon/api.py",
-            "digest=fingerprint(call.operation.method, call.path, call.body),",
-            "digest=fingerprint(call.operation.method, call.path, None),",
+            "common/endpoint.py",
+            "fingerprint=fingerprint(self.operation.method, self.path, self.body),",
+            "fingerprint=fingerprint(self.operation.method, self.path, None),",
         ),
     ),
     _mutant(
@@ -89,7 +89,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "idempotency",
         "shares idempotency keys across clients",
         "KIT-204",
-        Edit("coupon/api.py", "client_id=call.client_id,", 'client_id="shared",'),
+        Edit("common/endpoint.py", "client_id=self.client_id,", 'client_id="shared",'),
     ),
     _mutant(
         "idem-no-replay-header",
@@ -101,32 +101,46 @@ MUTANTS: tuple[Mutant, ...] = (
     _mutant(
         "idem-check-then-act",
         "idempotency",
-        "runs a duplicate in-flight request again (checks, never claims)",
+        "runs a duplicate in-flight request again (looks for an answer first, claims nothing, saves last)",
         "KIT-203",
         Edit(
             "common/idempotency.py",
-            "        now = utc_now()\n        row_values = {",
-            "        async with self._db.read() as peek:  # looks for an answer first and claims nothing\n"
-            "            query = select(self._table.c.state).where(self._where(client_id, key))\n"
-            "            seen = (await peek.execute(query)).first()\n"
-            "        if seen is None or seen.state != COMPLETED:\n"
-            "            return utc_now()\n"
-            "        now = utc_now()\n        row_values = {",
+            "        try:\n            async with self._db.write() as transaction:\n"
+            "                connection = transaction.connection\n"
+            "                claim = await self._claim(connection, request)\n",
+            "        async with self._db.read() as peek:\n"
+            "            seen = (await peek.execute(select(self._table).where(self._where(request)))).first()\n"
+            "        if seen is not None and seen.state == COMPLETED:\n"
+            "            async with self._db.write() as transaction:\n"
+            "                replay = await self._claim(transaction.connection, request)\n"
+            "            assert transaction.token is not None and isinstance(replay, StoredResponse)\n"
+            "            return Written(replay, transaction.token)\n"
+            "        try:\n            async with self._db.write() as transaction:\n"
+            "                connection = transaction.connection\n"
+            "                claim = utc_now()\n",
         ),
         Edit(
             "common/idempotency.py",
-            "        result = await session.execute(\n            update(self._table)\n"
-            "            .where(self._where(client_id, key), self._table.c.state == IN_FLIGHT, "
-            "self._table.c.locked_at == claim)",
-            "        await session.execute(\n"
-            "            insert_for(session, self._table)\n"
-            '            .values(client_id=client_id, idempotency_key=key, fingerprint="", state=IN_FLIGHT,\n'
-            "                    locked_at=claim,\n"
-            "                    expires_at=claim + self._ttl)\n"
-            "            .on_conflict_do_nothing()\n"
+            "        result = await connection.execute(\n"
+            "            update(self._table)\n"
+            "            .where(self._where(request), self._table.c.state == IN_FLIGHT, "
+            "self._table.c.locked_at == claim)\n"
+            "            .values(**self._answer(response))\n"
             "        )\n"
-            "        result = await session.execute(\n            update(self._table)\n"
-            "            .where(self._where(client_id, key))",
+            "        if result.rowcount != 1:",
+            "        row = {**self._row(request, COMPLETED, claim), **self._answer(response)}\n"
+            "        last = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
+            '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
+            "        )\n"
+            "        await connection.execute(last)\n"
+            "        if False:",
+        ),
+        Edit(
+            "common/idempotency.py",
+            "insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()",
+            "insert = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
+            '                index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
+            "            )",
         ),
     ),
     _mutant(

@@ -3,8 +3,12 @@
 `Database.write()` is the one unit of work that opens and commits write transactions; a service
 operation runs inside exactly one. On SQLite it starts with `BEGIN IMMEDIATE`, which takes the write
 lock up front: two redemptions can never both read a counter and then both write it, and a busy
-database makes the writer wait instead of failing half-way. `Database.read()` serves reads from the
-replica only when it has replayed past the caller's consistency token (read-your-writes).
+database makes the writer wait instead of failing half-way. Once the block commits, the transaction's
+consistency token is read on the connection that committed it. `Database.read()` serves reads from
+the replica only when it has replayed past the caller's consistency token (read-your-writes).
+
+Both yield SQLAlchemy Core connections: every statement of a service is Core, so the ORM's session
+and its unit of work would only add cost.
 """
 
 from __future__ import annotations
@@ -12,14 +16,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import DateTime, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
 # Writers queue for the lock instead of failing; 30 s is far beyond any transaction of ours.
@@ -44,11 +49,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_for(session: AsyncSession, table: Table) -> sqlite.Insert | postgresql.Insert:
+def insert_for(connection: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT with the engine's `ON CONFLICT` support (both dialects spell it the same way)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Written(Generic[T]):
+    """What a write operation produced, and the consistency token of the transaction that committed it."""
+
+    value: T
+    token: str
+
+
+@dataclass
+class WriteTransaction:
+    """A write transaction in progress; once committed, `token` names its position in the history."""
+
+    connection: AsyncConnection
+    token: str | None = None
 
 
 def _is_sqlite(url: str) -> bool:
@@ -107,25 +131,25 @@ class Database:
                 if replica_url
                 else None
             )
-        self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
-        self._primary_reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
-        self._replica_reads = (
-            async_sessionmaker(self.replica_engine, expire_on_commit=False) if self.replica_engine else None
-        )
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self) -> AsyncIterator[WriteTransaction]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
-        async with self._write_sessions() as session, session.begin():
-            yield session
+        async with self.write_engine.connect() as connection:
+            transaction = WriteTransaction(connection)
+            async with connection.begin():
+                yield transaction
+            transaction.token = await self._token(connection)
 
-    async def consistency_token(self) -> str:
-        """A token for the write just committed, to send back on later reads."""
+    async def _token(self, connection: AsyncConnection) -> str:
+        """A token for the write just committed on `connection`, to send back on later reads."""
         if self.is_sqlite:
             # A single SQLite file has no replica: every read already sees every committed write.
             return f"sqlite.{next(self._commits)}"
-        async with self.write_engine.connect() as connection:
-            lsn = (await connection.execute(text("SELECT pg_current_wal_lsn()::text"))).scalar_one()
+        # After a synchronous commit the WAL is flushed past its commit record, so the flush position is
+        # one a replica reaches; the insert position can sit past a page header it never replays to.
+        lsn = (await connection.execute(text("SELECT pg_current_wal_flush_lsn()::text"))).scalar_one()
+        await connection.rollback()
         return "pg." + str(lsn).replace("/", "-")
 
     async def _replica_has(self, token: str | None) -> bool:
@@ -138,8 +162,9 @@ class Database:
         lsn = token[3:].replace("-", "/")
         async with self.replica_engine.connect() as connection:
             try:
+                # asyncpg's pg_lsn codec wants an integer: bind the LSN as text and cast it in SQL.
                 result = await connection.execute(
-                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), false)"),
+                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(CAST(:lsn AS text) AS pg_lsn), false)"),
                     {"lsn": lsn},
                 )
             except Exception:  # a malformed LSN or an unreachable replica: use the primary
@@ -147,13 +172,13 @@ class Database:
             return bool(result.scalar_one())
 
     @asynccontextmanager
-    async def read(self, consistency_token: str | None = None) -> AsyncIterator[AsyncSession]:
+    async def read(self, consistency_token: str | None = None) -> AsyncIterator[AsyncConnection]:
         """A read-only transaction, on a replica when it has replayed past `consistency_token`."""
-        factory = self._primary_reads
-        if self._replica_reads is not None and await self._replica_has(consistency_token):
-            factory = self._replica_reads
-        async with factory() as session, session.begin():
-            yield session
+        engine = self.read_engine
+        if self.replica_engine is not None and await self._replica_has(consistency_token):
+            engine = self.replica_engine
+        async with engine.connect() as connection, connection.begin():
+            yield connection
 
     async def ping(self) -> None:
         """Raise unless the primary answers a trivial query."""

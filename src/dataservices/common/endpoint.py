@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from dataservices.common.auth import Principal, authenticate
 from dataservices.common.contract import Operation
+from dataservices.common.idempotency import KeyedRequest, fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,15 @@ class Call:
     @property
     def client_id(self) -> str:
         return self.principal.client_id if self.principal else "anonymous"
+
+    def keyed(self) -> KeyedRequest:
+        """This call as an idempotent request: the caller's `Idempotency-Key` and a digest of the request."""
+        return KeyedRequest(
+            client_id=self.client_id,
+            key=self.params["Idempotency-Key"],
+            fingerprint=fingerprint(self.operation.method, self.path, self.body),
+            instance=self.path,
+        )
 
 
 async def contract_call(request: Request) -> Call:

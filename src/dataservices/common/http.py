@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dataservices.common.encoding import dump_json
 from dataservices.common.idempotency import REPLAY_HEADER, StoredResponse
 from dataservices.common.problems import ContentTooLarge, PreconditionFailed, problem_response
-
-
-def dump_json(body: Any) -> bytes:
-    """JSON as services send it: UTF-8, compact."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:

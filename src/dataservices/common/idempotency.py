@@ -1,11 +1,15 @@
-"""Idempotency keys (brief §4), in the shape of atomic phases.
+"""Idempotency keys (brief §4): the key, the work and the stored answer commit in ONE transaction.
 
-Phase 1 claims the key in a short transaction: a new key row is IN_FLIGHT with the request's
-fingerprint. Phase 2 runs the work and marks the key COMPLETED with the stored response in the SAME
-transaction, so either both the work and its recorded answer commit, or neither does. A retry then
-finds the stored answer (replayed with `Idempotent-Replayed: true`), a different body under the same
-key (422), or a request still running (409, retry later). A request that dies between the phases left
-no work behind; its claim is taken over once `lock_seconds` have passed.
+A request claims its key by inserting the key row, does its work and records its answer on the row
+before the transaction commits: either all of it commits, or none of it does, so a key never names
+work that did not happen or work without its answer. A retry then finds the stored answer (replayed
+with `Idempotent-Replayed: true`), a different body under the same key (422), or a request still
+running (409, retry later).
+
+Requests with the same key never run their work side by side: on SQLite the write lock serializes
+whole transactions; on PostgreSQL the second insert of a key waits on the first one's uncommitted row
+and then finds it completed. A key row committed IN_FLIGHT exists only for work that commits in
+several phases; such a claim is taken over once `lock_seconds` have passed without progress.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Column, Integer, LargeBinary, MetaData, String, Table, and_, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dataservices.common.db import Database, UTCDateTime, insert_for
-from dataservices.common.problems import Problem
+from dataservices.common.db import Database, UTCDateTime, Written, insert_for
+from dataservices.common.problems import Problem, problem_document
 from dataservices.common.timestamps import utc_now
 
 IN_FLIGHT, COMPLETED = "IN_FLIGHT", "COMPLETED"
 REPLAY_HEADER = "Idempotent-Replayed"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class IdempotencyKeyInUse(Problem):
@@ -64,87 +69,144 @@ class StoredResponse:
     replayed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class KeyedRequest:
+    """An idempotent request: whose key it is, the key, what makes two requests the same, and its path."""
+
+    client_id: str
+    key: str
+    fingerprint: str
+    instance: str  # the request's path, the `instance` of a stored problem
+
+
 def fingerprint(method: str, path: str, body: Any) -> str:
     """A digest of what makes two requests the same: method, path and the body's JSON value."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+class _Refusal(Exception):
+    """Carries a refusal that is the request's outcome out of the transaction that must roll back."""
+
+    def __init__(self, response: StoredResponse) -> None:
+        self.response = response
+
+
+Work = Callable[[AsyncConnection], Awaitable[StoredResponse]]
+
+
 class IdempotencyKeys:
     """Runs work at most once per (client, key) against one service's database."""
 
-    def __init__(self, database: Database, table: Table, *, ttl_seconds: int, lock_seconds: int) -> None:
+    def __init__(
+        self, database: Database, table: Table, *, ttl_seconds: int, lock_seconds: int, problem_base_uri: str
+    ) -> None:
         self._db = database
         self._table = table
         self._ttl = timedelta(seconds=ttl_seconds)
         self._lock = timedelta(seconds=lock_seconds)
+        self._problem_base_uri = problem_base_uri
 
-    def _where(self, client_id: str, key: str) -> Any:
-        return and_(self._table.c.client_id == client_id, self._table.c.idempotency_key == key)
+    def _where(self, request: KeyedRequest) -> Any:
+        return and_(self._table.c.client_id == request.client_id, self._table.c.idempotency_key == request.key)
 
-    async def _claim(self, client_id: str, key: str, digest: str) -> StoredResponse | datetime:
-        """Claim the key for this request (returning the claim's time), or return the stored answer."""
-        now = utc_now()
-        row_values = {
-            "client_id": client_id,
-            "idempotency_key": key,
-            "fingerprint": digest,
-            "state": IN_FLIGHT,
+    async def run(self, request: KeyedRequest, work: Work, keep: Callable[[Problem], bool]) -> Written[StoredResponse]:
+        """Run `work` once for this key, or replay the answer it gave.
+
+        `keep` says which refusals are part of the request's outcome and are stored and replayed like
+        a success (a coupon that was exhausted stays exhausted for this key); any other failure rolls
+        everything back, the claim included, so a retry runs the work again.
+        """
+        try:
+            async with self._db.write() as transaction:
+                connection = transaction.connection
+                claim = await self._claim(connection, request)
+                if isinstance(claim, StoredResponse):
+                    response = claim
+                else:
+                    try:
+                        response = await work(connection)
+                    except Problem as problem:
+                        if not keep(problem):
+                            raise
+                        raise _Refusal(self._render(problem, request)) from None
+                    await self._complete(connection, request, claim, response)
+        except _Refusal as refusal:
+            # The work's writes are rolled back with the claim; the refusal is stored on its own.
+            return await self._store_refusal(request, refusal.response)
+        assert transaction.token is not None
+        return Written(response, transaction.token)
+
+    def _render(self, problem: Problem, request: KeyedRequest) -> StoredResponse:
+        document = problem_document(problem, self._problem_base_uri, request.instance)
+        return StoredResponse(status=problem.status, body=document, media_type=PROBLEM_MEDIA_TYPE)
+
+    def _row(self, request: KeyedRequest, state: str, now: datetime) -> dict[str, Any]:
+        return {
+            "client_id": request.client_id,
+            "idempotency_key": request.key,
+            "fingerprint": request.fingerprint,
+            "state": state,
             "locked_at": now,
             "expires_at": now + self._ttl,
         }
-        async with self._db.write() as session:
-            insert = insert_for(session, self._table)
-            claimed = await session.execute(
-                insert.values(**row_values).on_conflict_do_nothing().returning(self._table.c.client_id)
-            )
-            if claimed.first() is not None:
-                return now
-            row = (await session.execute(select(self._table).where(self._where(client_id, key)))).one()
-            reclaim = None
-            if row.expires_at <= now:
-                reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
-            elif row.fingerprint != digest:
-                raise IdempotencyKeyReused(
-                    "This Idempotency-Key was used for a different request; use a new key for a new request."
-                )
-            elif row.state == COMPLETED:
-                return StoredResponse(
-                    status=row.response_status,
-                    body=row.response_body,
-                    media_type=row.response_headers.pop("content-type", "application/json"),
-                    headers=row.response_headers,
-                    replayed=True,
-                )
-            elif row.locked_at <= now - self._lock:
-                reclaim = self._table.c.locked_at == row.locked_at  # its request died before finishing
-            if reclaim is not None:
-                result = await session.execute(
-                    update(self._table).where(self._where(client_id, key), reclaim).values(**row_values)
-                )
-                if result.rowcount == 1:  # type: ignore[attr-defined]
-                    return now
-            raise IdempotencyKeyInUse(
-                "A request with this Idempotency-Key is still being processed; retry after it completes.",
-            )
 
-    async def _store(
-        self, session: AsyncSession, client_id: str, key: str, claim: datetime, response: StoredResponse
-    ) -> None:
-        """Record the answer, only if this request still holds the key; otherwise undo the work."""
+    async def _claim(self, connection: AsyncConnection, request: KeyedRequest) -> StoredResponse | datetime:
+        """Claim the key for this request (returning the claim's time), or return the stored answer."""
+        now = utc_now()
+        insert = insert_for(connection, self._table).values(**self._row(request, IN_FLIGHT, now))
+        claimed = await connection.execute(insert.on_conflict_do_nothing().returning(self._table.c.client_id))
+        if claimed.first() is not None:
+            return now
+        row = (await connection.execute(select(self._table).where(self._where(request)))).one()
+        reclaim = None
+        if row.expires_at <= now:
+            reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
+        elif row.fingerprint != request.fingerprint:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was used for a different request; use a new key for a new request."
+            )
+        elif row.state == COMPLETED:
+            headers = dict(row.response_headers)
+            return StoredResponse(
+                status=row.response_status,
+                body=row.response_body,
+                media_type=headers.pop("content-type", "application/json"),
+                headers=headers,
+                replayed=True,
+            )
+        elif row.locked_at <= now - self._lock:
+            reclaim = self._table.c.locked_at == row.locked_at  # its request died between phases
+        if reclaim is not None:
+            result = await connection.execute(
+                update(self._table).where(self._where(request), reclaim).values(**self._row(request, IN_FLIGHT, now))
+            )
+            if result.rowcount == 1:
+                return now
+        raise IdempotencyKeyInUse(
+            "A request with this Idempotency-Key is still being processed; retry after it completes.",
+        )
+
+    def _answer(self, response: StoredResponse) -> dict[str, Any]:
         headers = dict(response.headers)
         headers["content-type"] = response.media_type
-        result = await session.execute(
+        return {
+            "state": COMPLETED,
+            "response_status": response.status,
+            "response_headers": headers,
+            "response_body": response.body,
+        }
+
+    async def _complete(
+        self, connection: AsyncConnection, request: KeyedRequest, claim: datetime, response: StoredResponse
+    ) -> None:
+        """Record the answer, only if this request still holds the key; otherwise undo the work."""
+        result = await connection.execute(
             update(self._table)
-            .where(self._where(client_id, key), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim)
-            .values(
-                state=COMPLETED,
-                response_status=response.status,
-                response_headers=headers,
-                response_body=response.body,
-            )
+            .where(self._where(request), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim)
+            .values(**self._answer(response))
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             # Another request took the key over (this one ran past lock_seconds); raising rolls back
             # this request's work, and the caller's retry replays the other request's answer.
             raise IdempotencyKeyInUse(
@@ -152,56 +214,25 @@ class IdempotencyKeys:
                 "retry to get its answer."
             )
 
-    async def run(
-        self,
-        *,
-        client_id: str,
-        key: str,
-        digest: str,
-        work: Callable[[AsyncSession], Awaitable[StoredResponse]],
-        render: Callable[[Problem], StoredResponse],
-        keep: Callable[[Problem], bool],
-    ) -> StoredResponse:
-        """Run `work` once for this key, or replay the answer it gave.
-
-        `keep` says which refusals are part of the request's outcome and are replayed like a success
-        (a coupon that was exhausted stays exhausted for this key); any other failure releases the key
-        so a retry runs the work again.
-        """
-        claim = await self._claim(client_id, key, digest)
-        if isinstance(claim, StoredResponse):
-            return claim
-        try:
-            async with self._db.write() as session:
-                response = await work(session)
-                await self._store(session, client_id, key, claim, response)
-            return response
-        except Problem as problem:
-            if isinstance(problem, IdempotencyKeyInUse):
-                raise
-            if not keep(problem):
-                await self._release(client_id, key, claim)
-                raise
-            refusal = render(problem)
-            async with self._db.write() as session:
-                await self._store(session, client_id, key, claim, refusal)
-            return refusal
-        except IdempotencyKeyInUse:
-            raise  # the key belongs to the request that took it over
-        except Exception:
-            await self._release(client_id, key, claim)
-            raise
+    async def _store_refusal(self, request: KeyedRequest, response: StoredResponse) -> Written[StoredResponse]:
+        """Store a refusal as the key's outcome, unless another request with the key got there first."""
+        async with self._db.write() as transaction:
+            connection = transaction.connection
+            row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
+            insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()
+            stored = await connection.execute(insert.returning(self._table.c.client_id))
+            if stored.first() is None:
+                found = await self._claim(connection, request)
+                if not isinstance(found, StoredResponse):
+                    raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed.")
+                response = found
+        assert transaction.token is not None
+        return Written(response, transaction.token)
 
     async def purge_expired(self) -> int:
         """Delete keys past their retention; the background sweep calls this."""
-        async with self._db.write() as session:
-            result = await session.execute(delete(self._table).where(self._table.c.expires_at <= utc_now()))
-        return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def _release(self, client_id: str, key: str, claim: datetime) -> None:
-        async with self._db.write() as session:
-            await session.execute(
-                delete(self._table).where(
-                    self._where(client_id, key), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim
-                )
+        async with self._db.write() as transaction:
+            result = await transaction.connection.execute(
+                delete(self._table).where(self._table.c.expires_at <= utc_now())
             )
+        return int(result.rowcount)

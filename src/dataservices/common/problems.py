@@ -7,7 +7,6 @@ so no error path of any service answers in another format.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dataservices.common.encoding import dump_json
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # Characters RFC 3986 allows unescaped in a path; anything else in `instance` is percent-encoded.
@@ -148,12 +149,16 @@ def validation_failed(errors: Sequence[FieldError]) -> ValidationFailed:
     return ValidationFailed(f"{count} {noun} in the request {'is' if count == 1 else 'are'} invalid.", errors=errors)
 
 
+def problem_document(problem: Problem, base_uri: str, instance: str) -> bytes:
+    """The one rendering of a problem as its `application/problem+json` document."""
+    return dump_json(problem.body(base_uri, instance))
+
+
 def problem_response(problem: Problem, request: Request) -> Response:
     """Render a problem for the request that caused it."""
     base_uri: str = getattr(request.app.state, "problem_base_uri", "about:blank#")
-    body = problem.body(base_uri, request.url.path)
     return Response(
-        content=json.dumps(body, ensure_ascii=False),
+        content=problem_document(problem, base_uri, request.url.path),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,

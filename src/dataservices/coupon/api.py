@@ -6,19 +6,18 @@ Each route names its operationId; scopes and request shapes come from the contra
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from dataservices.common.db import Written
+from dataservices.common.encoding import dump_json
 from dataservices.common.endpoint import Call, ContractCall
-from dataservices.common.http import dump_json, etag, json_response, stored_to_response
-from dataservices.common.idempotency import IdempotencyKeys, StoredResponse, fingerprint
+from dataservices.common.http import etag, json_response, stored_to_response
+from dataservices.common.idempotency import StoredResponse
 from dataservices.common.pagination import Page, PageRequest
-from dataservices.common.problems import Problem
 from dataservices.common.validation import parse_body
-from dataservices.coupon.errors import RedemptionRefused
 from dataservices.coupon.model import Coupon, Redemption
 from dataservices.coupon.schemas import (
     CouponCreate,
@@ -38,13 +37,7 @@ def _service(request: Request) -> CouponService:
     return service
 
 
-def _keys(request: Request) -> IdempotencyKeys:
-    keys: IdempotencyKeys = request.app.state.idempotency_keys
-    return keys
-
-
 Service = Annotated[CouponService, Depends(_service)]
-Keys = Annotated[IdempotencyKeys, Depends(_keys)]
 
 
 def _page(call: Call) -> PageRequest:
@@ -57,14 +50,15 @@ def _page_json(page: Page[Coupon] | Page[Redemption], service: CouponService) ->
     return {"items": items, "nextCursor": page.next_cursor}
 
 
-async def _written(service: CouponService) -> dict[str, str]:
-    return {"Consistency-Token": await service.db.consistency_token()}
+def _token(written: Written[Any]) -> dict[str, str]:
+    return {"Consistency-Token": written.token}
 
 
 @router.post("/v1/coupons", operation_id="createCoupon")
 async def create_coupon(call: ContractCall, service: Service) -> Response:
-    coupon = await service.create(parse_body(CouponCreate, call.body))
-    headers = {"Location": f"/v1/coupons/{coupon.id}", "ETag": etag(coupon.version), **await _written(service)}
+    written = await service.create(parse_body(CouponCreate, call.body))
+    coupon = written.value
+    headers = {"Location": f"/v1/coupons/{coupon.id}", "ETag": etag(coupon.version), **_token(written)}
     return json_response(201, coupon_json(coupon, service.clock()), headers)
 
 
@@ -85,9 +79,9 @@ async def get_coupon(call: ContractCall, service: Service) -> Response:
 @router.patch("/v1/coupons/{couponId}", operation_id="updateCoupon")
 async def update_coupon(call: ContractCall, service: Service) -> Response:
     change = parse_body(CouponUpdate, call.body)
-    coupon = await service.update(call.params["couponId"], call.params["If-Match"], change)
-    headers = {"ETag": etag(coupon.version), **await _written(service)}
-    return json_response(200, coupon_json(coupon, service.clock()), headers)
+    written = await service.update(call.params["couponId"], call.params["If-Match"], change)
+    headers = {"ETag": etag(written.value.version), **_token(written)}
+    return json_response(200, coupon_json(written.value, service.clock()), headers)
 
 
 @router.post("/v1/coupons/{couponId}/quotes", operation_id="quoteCoupon")
@@ -109,30 +103,14 @@ async def quote_coupon(call: ContractCall, service: Service) -> Response:
 
 
 @router.post("/v1/coupons/{couponId}/redemptions", operation_id="redeemCoupon")
-async def redeem_coupon(call: ContractCall, service: Service, keys: Keys, request: Request) -> Response:
-    coupon_id = call.params["couponId"]
-    redemption_request = parse_body(RedemptionRequest, call.body)
-
-    async def work(session: AsyncSession) -> StoredResponse:
-        redemption = await service.redeem(session, coupon_id, redemption_request)
+async def redeem_coupon(call: ContractCall, service: Service) -> Response:
+    def answer(redemption: Redemption) -> StoredResponse:
         body = dump_json(redemption_json(redemption, service.clock()))
         return StoredResponse(status=201, body=body, headers={"Location": f"/v1/redemptions/{redemption.id}"})
 
-    def render(problem: Problem) -> StoredResponse:
-        document = problem.body(request.app.state.problem_base_uri, call.path)
-        return StoredResponse(status=problem.status, body=dump_json(document), media_type="application/problem+json")
-
-    stored = await keys.run(
-        client_id=call.client_id,
-        key=call.params["Idempotency-Key"],
-        digest=fingerprint(call.operation.method, call.path, call.body),
-        work=work,
-        render=render,
-        # A refusal by the coupon's rules is this request's outcome: a retry gets the same answer.
-        keep=lambda problem: isinstance(problem, RedemptionRefused),
-    )
-    extra = await _written(service) if stored.status == 201 else {}
-    return stored_to_response(stored, extra)
+    request = parse_body(RedemptionRequest, call.body)
+    written = await service.redeem(call.params["couponId"], request, call.keyed(), answer)
+    return stored_to_response(written.value, _token(written) if written.value.status == 201 else None)
 
 
 @router.get("/v1/coupons/{couponId}/redemptions", operation_id="listCouponRedemptions")
@@ -165,17 +143,17 @@ async def get_redemption(call: ContractCall, service: Service) -> Response:
 
 @router.post("/v1/redemptions/{redemptionId}/confirmation", operation_id="confirmRedemption")
 async def confirm_redemption(call: ContractCall, service: Service) -> Response:
-    redemption = await service.confirm(call.params["redemptionId"])
-    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))
+    written = await service.confirm(call.params["redemptionId"])
+    return json_response(200, redemption_json(written.value, service.clock()), _token(written))
 
 
 @router.post("/v1/redemptions/{redemptionId}/release", operation_id="releaseRedemption")
 async def release_redemption(call: ContractCall, service: Service) -> Response:
-    redemption = await service.release(call.params["redemptionId"])
-    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))
+    written = await service.release(call.params["redemptionId"])
+    return json_response(200, redemption_json(written.value, service.clock()), _token(written))
 
 
 @router.post("/v1/redemptions/{redemptionId}/cancellation", operation_id="cancelRedemption")
 async def cancel_redemption(call: ContractCall, service: Service) -> Response:
-    redemption = await service.cancel(call.params["redemptionId"])
-    return json_response(200, redemption_json(redemption, service.clock()), await _written(service))
+    written = await service.cancel(call.params["redemptionId"])
+    return json_response(200, redemption_json(written.value, service.clock()), _token(written))

@@ -8,6 +8,7 @@ from dataservices.common.app import ServiceParts, create_service_app
 from dataservices.common.contract import load_contract
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeys
+from dataservices.common.observability import configure_logging
 from dataservices.common.settings import AuthSettings
 from dataservices.coupon.api import router
 from dataservices.coupon.service import CouponService
@@ -19,18 +20,24 @@ SERVICE = "coupon"
 IDEMPOTENCY_PURGE_SECONDS = 3600.0
 
 
-def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None = None) -> FastAPI:
-    """The coupon service's ASGI app; the database must already be migrated."""
-    settings = settings or CouponSettings()
-    database = Database(settings.resolved_database_url(), settings.replica_database_url)
-    contract, contract_yaml = load_contract(SERVICE, settings.contracts_dir)
-    service = CouponService(database)
+def coupon_service(settings: CouponSettings, database: Database) -> CouponService:
+    """The service's operations on `database`, with its idempotency keys."""
     keys = IdempotencyKeys(
         database,
         idempotency_keys,
         ttl_seconds=settings.idempotency_ttl_seconds,
         lock_seconds=settings.idempotency_lock_seconds,
+        problem_base_uri=settings.problem_base_uri,
     )
+    return CouponService(database, keys)
+
+
+def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None = None) -> FastAPI:
+    """The coupon service's ASGI app; the database must already be migrated."""
+    settings = settings or CouponSettings()
+    database = Database(settings.resolved_database_url(), settings.replica_database_url)
+    contract, contract_yaml = load_contract(SERVICE, settings.contracts_dir)
+    service = coupon_service(settings, database)
     parts = ServiceParts(
         name="coupon-service",
         settings=settings,
@@ -42,8 +49,15 @@ def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None
         readiness_table="coupons",
         periodic=(
             (settings.hold_sweep_seconds, service.release_expired_holds),
-            (IDEMPOTENCY_PURGE_SECONDS, keys.purge_expired),
+            (IDEMPOTENCY_PURGE_SECONDS, service.keys.purge_expired),
         ),
-        state={"coupon_service": service, "idempotency_keys": keys},
+        state={"coupon_service": service},
     )
     return create_service_app(parts)
+
+
+def served_app() -> FastAPI:
+    """The app as `dataservices serve` runs it in each worker process: settings and logging from the environment."""
+    settings = CouponSettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -8,9 +8,9 @@ from dataservices.common.auth import issue_development_token
 from dataservices.common.db import Database
 from dataservices.common.settings import AuthSettings
 from dataservices.common.timestamps import format_utc, utc_now
+from dataservices.coupon.app import coupon_service
 from dataservices.coupon.errors import CouponCodeTaken
 from dataservices.coupon.schemas import CouponCreate
-from dataservices.coupon.service import CouponService
 from dataservices.coupon.settings import CouponSettings
 
 
@@ -50,7 +50,7 @@ def _demo_coupons() -> list[dict[str, object]]:
 async def load_demo_data(settings: CouponSettings) -> None:
     """Create the demo coupons unless they exist (running the demo twice changes nothing)."""
     database = Database(settings.resolved_database_url())
-    service = CouponService(database)
+    service = coupon_service(settings, database)
     try:
         for body in _demo_coupons():
             try:

@@ -1,6 +1,7 @@
 """The coupon service's operations: each one is one transaction and enforces the domain rules.
 
-No HTTP here and no SQL: routes call these methods, these call the repository.
+No HTTP here and no SQL: routes call these methods, these call the repository. Every write returns
+what it wrote with the consistency token of the transaction that committed it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dataservices.common.db import Database
+from dataservices.common.db import Database, Written
 from dataservices.common.http import check_if_match
+from dataservices.common.idempotency import IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.ids import new_id
 from dataservices.common.pagination import Page, PageRequest, page_of
 from dataservices.common.problems import FieldError, PreconditionFailed, validation_failed
@@ -56,11 +58,12 @@ class Quote:
 class CouponService:
     """Coupon operations on one database."""
 
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, database: Database, keys: IdempotencyKeys, clock: Callable[[], datetime] = utc_now) -> None:
         self.db = database
+        self.keys = keys
         self.clock = clock
 
-    async def create(self, request: CouponCreate) -> Coupon:
+    async def create(self, request: CouponCreate) -> Written[Coupon]:
         errors_found = _creation_errors(request)
         if errors_found:
             raise validation_failed(errors_found)
@@ -91,75 +94,99 @@ class CouponService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.write() as session:
+        async with self.db.write() as transaction:
             try:
-                await repository.insert_coupon(session, values)
+                await repository.insert_coupon(transaction.connection, values)
             except repository.DuplicateRow as exc:
                 raise errors.CouponCodeTaken(f"Another coupon already has the code {request.code}.") from exc
-            return await self._coupon(session, values["id"], now)
+            coupon = await self._coupon(transaction.connection, values["id"], now)
+        return self._written(coupon, transaction.token)
 
-    async def _coupon(self, session: AsyncSession, coupon_id: str, now: datetime) -> Coupon:
-        coupon = await repository.get_coupon(session, coupon_id, now)
+    @staticmethod
+    def _written(value: Any, token: str | None) -> Written[Any]:
+        assert token is not None  # set once the transaction committed
+        return Written(value, token)
+
+    async def _coupon(self, connection: AsyncConnection, coupon_id: str, now: datetime) -> Coupon:
+        coupon = await repository.get_coupon(connection, coupon_id, now)
         if coupon is None:
             raise errors.CouponNotFound(f"No coupon has the id {coupon_id}.")
         return coupon
 
     async def get(self, coupon_id: str, consistency_token: str | None = None) -> Coupon:
-        async with self.db.read(consistency_token) as session:
-            return await self._coupon(session, coupon_id, self.clock())
+        async with self.db.read(consistency_token) as connection:
+            return await self._coupon(connection, coupon_id, self.clock())
 
     async def list(
         self, page: PageRequest, status: str | None, code: str | None, consistency_token: str | None = None
     ) -> Page[Coupon]:
-        async with self.db.read(consistency_token) as session:
-            rows = await repository.list_coupons(session, self.clock(), page, status, code)
+        async with self.db.read(consistency_token) as connection:
+            rows = await repository.list_coupons(connection, self.clock(), page, status, code)
         return page_of(rows, page, lambda coupon: coupon.id)
 
-    async def update(self, coupon_id: str, if_match: str, change: CouponUpdate) -> Coupon:
+    async def update(self, coupon_id: str, if_match: str, change: CouponUpdate) -> Written[Coupon]:
         now = self.clock()
-        async with self.db.write() as session:
-            coupon = await self._coupon(session, coupon_id, now)
+        async with self.db.write() as transaction:
+            connection = transaction.connection
+            coupon = await self._coupon(connection, coupon_id, now)
             check_if_match(if_match, coupon.version, "coupon")
             values = _allowed_change(coupon, change)
             values["updated_at"] = now
-            if not await repository.update_coupon(session, coupon_id, coupon.version, values):
+            if not await repository.update_coupon(connection, coupon_id, coupon.version, values):
                 raise PreconditionFailed(f"The coupon changed while this change was applied; it is past {if_match}.")
-            return await self._coupon(session, coupon_id, now)
+            coupon = await self._coupon(connection, coupon_id, now)
+        return self._written(coupon, transaction.token)
 
     async def quote(self, coupon_id: str, request: QuoteRequest) -> Quote:
         now = self.clock()
-        async with self.db.read() as session:
-            coupon = await self._coupon(session, coupon_id, now)
-            used = await repository.user_used(session, coupon_id, request.user_id)
+        async with self.db.read() as connection:
+            coupon = await self._coupon(connection, coupon_id, now)
+            used = await repository.user_used(connection, coupon_id, request.user_id)
             # Holds of this user that expired still count in `used` until swept; subtract them.
-            used -= await repository.count_expired_holds(session, coupon_id, request.user_id, now)
+            used -= await repository.count_expired_holds(connection, coupon_id, request.user_id, now)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency) or state_refusal(coupon, now, used)
         discount = 0 if refusal else discount_for(coupon, amount)
         return Quote(coupon=coupon, order_amount=amount, currency=currency, refusal=refusal, discount=discount)
 
-    async def redeem(self, session: AsyncSession, coupon_id: str, request: RedemptionRequest) -> Redemption:
-        """Redeem within the caller's transaction (the idempotency key's), all or nothing."""
+    async def redeem(
+        self,
+        coupon_id: str,
+        request: RedemptionRequest,
+        key: KeyedRequest,
+        answer: Callable[[Redemption], StoredResponse],
+    ) -> Written[StoredResponse]:
+        """Redeem once per idempotency key: the key, the redemption and its `answer` commit together.
+
+        A refusal by the coupon's rules is the key's outcome too: a retry gets the same refusal.
+        """
+
+        async def work(connection: AsyncConnection) -> StoredResponse:
+            return answer(await self._redeem(connection, coupon_id, request))
+
+        return await self.keys.run(key, work, keep=lambda problem: isinstance(problem, errors.RedemptionRefused))
+
+    async def _redeem(self, connection: AsyncConnection, coupon_id: str, request: RedemptionRequest) -> Redemption:
         now = self.clock()
-        coupon = await self._coupon(session, coupon_id, now)
+        coupon = await self._coupon(connection, coupon_id, now)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency)
         if refusal:
             raise refusal
-        await repository.release_expired_holds(session, now, coupon_id)
-        if await repository.find_order_redemption(session, coupon_id, request.order_id):
+        await repository.release_expired_holds(connection, now, coupon_id)
+        if await repository.find_order_redemption(connection, coupon_id, request.order_id):
             raise errors.OrderAlreadyRedeemed(f"Order {request.order_id} already holds a redemption of {coupon.code}.")
         reserve = request.hold_seconds is not None
-        if not await repository.take_usage(session, coupon_id, now, reserve=reserve):
-            coupon = await self._coupon(session, coupon_id, now)
-            used = await repository.user_used(session, coupon_id, request.user_id)
+        if not await repository.take_usage(connection, coupon_id, now, reserve=reserve):
+            coupon = await self._coupon(connection, coupon_id, now)
+            used = await repository.user_used(connection, coupon_id, request.user_id)
             raise state_refusal(coupon, now, used) or errors.CouponExhausted(f"Coupon {coupon_id} is used up.")
-        if not await repository.take_user_usage(session, coupon_id, request.user_id):
+        if not await repository.take_user_usage(connection, coupon_id, request.user_id):
             raise errors.CouponUserLimitReached(
                 f"User {request.user_id} already holds the {coupon.per_user_limit} redemptions allowed per user."
             )
         redemption_id = new_id("rdm")
-        values = {
+        values: dict[str, Any] = {
             "id": redemption_id,
             "coupon_id": coupon_id,
             "user_id": request.user_id,
@@ -173,22 +200,22 @@ class CouponService:
             "updated_at": now,
         }
         try:
-            await repository.insert_redemption(session, values)
+            await repository.insert_redemption(connection, values)
         except repository.DuplicateRow as exc:
             raise errors.OrderAlreadyRedeemed(
                 f"Order {request.order_id} already holds a redemption of {coupon.code}."
             ) from exc
-        return await self._redemption(session, redemption_id)
+        return Redemption(code=coupon.code, **values)
 
-    async def _redemption(self, session: AsyncSession, redemption_id: str) -> Redemption:
-        redemption = await repository.get_redemption(session, redemption_id)
+    async def _redemption(self, connection: AsyncConnection, redemption_id: str) -> Redemption:
+        redemption = await repository.get_redemption(connection, redemption_id)
         if redemption is None:
             raise errors.RedemptionNotFound(f"No redemption has the id {redemption_id}.")
         return redemption
 
     async def get_redemption(self, redemption_id: str, consistency_token: str | None = None) -> Redemption:
-        async with self.db.read(consistency_token) as session:
-            return await self._redemption(session, redemption_id)
+        async with self.db.read(consistency_token) as connection:
+            return await self._redemption(connection, redemption_id)
 
     async def list_redemptions(
         self,
@@ -200,53 +227,59 @@ class CouponService:
         consistency_token: str | None = None,
     ) -> Page[Redemption]:
         now = self.clock()
-        async with self.db.read(consistency_token) as session:
+        async with self.db.read(consistency_token) as connection:
             if coupon_id is not None:
-                await self._coupon(session, coupon_id, now)
+                await self._coupon(connection, coupon_id, now)
             rows = await repository.list_redemptions(
-                session, page, now, coupon_id=coupon_id, user_id=user_id, status=status
+                connection, page, now, coupon_id=coupon_id, user_id=user_id, status=status
             )
         return page_of(rows, page, lambda redemption: redemption.id)
 
-    async def confirm(self, redemption_id: str) -> Redemption:
+    async def confirm(self, redemption_id: str) -> Written[Redemption]:
         return await self._transition(redemption_id, RESERVED, CONFIRMED, "confirmed")
 
-    async def release(self, redemption_id: str) -> Redemption:
+    async def release(self, redemption_id: str) -> Written[Redemption]:
         return await self._transition(redemption_id, RESERVED, RELEASED, "released")
 
-    async def cancel(self, redemption_id: str) -> Redemption:
+    async def cancel(self, redemption_id: str) -> Written[Redemption]:
         return await self._transition(redemption_id, CONFIRMED, CANCELLED, "cancelled")
 
-    async def _transition(self, redemption_id: str, source: str, target: str, verb: str) -> Redemption:
+    async def _transition(self, redemption_id: str, source: str, target: str, verb: str) -> Written[Redemption]:
         """Move a redemption and its coupon's counters together; repeating a done move changes nothing."""
+        async with self.db.write() as transaction:
+            moved = await self._move(transaction.connection, redemption_id, source, target, verb)
+        return self._written(moved, transaction.token)
+
+    async def _move(
+        self, connection: AsyncConnection, redemption_id: str, source: str, target: str, verb: str
+    ) -> Redemption:
         now = self.clock()
-        async with self.db.write() as session:
-            redemption = await self._redemption(session, redemption_id)
-            await repository.release_expired_holds(session, now, redemption.coupon_id)
-            if await repository.move_redemption(session, redemption_id, source, target, now):
-                if target == CONFIRMED:
-                    await repository.confirm_usage(session, redemption.coupon_id)
-                else:
-                    await repository.give_back(
-                        session,
-                        redemption.coupon_id,
-                        Counter({redemption.user_id: 1}),
-                        reserved=1 if source == RESERVED else 0,
-                        confirmed=1 if source == CONFIRMED else 0,
-                    )
-                return await self._redemption(session, redemption_id)
-            current = await self._redemption(session, redemption_id)
-            if current.status == target:
-                return current
-            reason = " (its hold expired)" if current.status == RELEASED and source == RESERVED else ""
-            raise errors.RedemptionStateConflict(
-                f"Redemption {redemption_id} is {current.status}{reason} and cannot be {verb}."
-            )
+        redemption = await self._redemption(connection, redemption_id)
+        await repository.release_expired_holds(connection, now, redemption.coupon_id)
+        if await repository.move_redemption(connection, redemption_id, source, target, now):
+            if target == CONFIRMED:
+                await repository.confirm_usage(connection, redemption.coupon_id)
+            else:
+                await repository.give_back(
+                    connection,
+                    redemption.coupon_id,
+                    Counter({redemption.user_id: 1}),
+                    reserved=1 if source == RESERVED else 0,
+                    confirmed=1 if source == CONFIRMED else 0,
+                )
+            return await self._redemption(connection, redemption_id)
+        current = await self._redemption(connection, redemption_id)
+        if current.status == target:
+            return current
+        reason = " (its hold expired)" if current.status == RELEASED and source == RESERVED else ""
+        raise errors.RedemptionStateConflict(
+            f"Redemption {redemption_id} is {current.status}{reason} and cannot be {verb}."
+        )
 
     async def release_expired_holds(self) -> int:
         """Sweep every expired hold; the background sweeper calls this."""
-        async with self.db.write() as session:
-            return await repository.release_expired_holds(session, self.clock())
+        async with self.db.write() as transaction:
+            return await repository.release_expired_holds(transaction.connection, self.clock())
 
 
 def _creation_errors(request: CouponCreate) -> list[FieldError]:

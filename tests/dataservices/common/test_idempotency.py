@@ -1,4 +1,4 @@
-"""Idempotency keys on a real SQLite database: claims, replays, takeovers, and a lost claim."""
+"""Idempotency keys on a real SQLite database: one transaction for key, work and answer; replays, takeovers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dataservices.common.db import Database
-from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, StoredResponse
+from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.migrate import upgrade
 from dataservices.common.problems import Problem
 from dataservices.common.timestamps import utc_now
@@ -28,34 +28,35 @@ def database(tmp_path: Path) -> Iterator[Database]:
     asyncio.run(database.dispose())
 
 
+REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/things")
+
+
 def _keys(database: Database, lock_seconds: int = 300) -> IdempotencyKeys:
-    return IdempotencyKeys(database, idempotency_keys, ttl_seconds=86400, lock_seconds=lock_seconds)
+    return IdempotencyKeys(
+        database, idempotency_keys, ttl_seconds=86400, lock_seconds=lock_seconds, problem_base_uri="https://e/"
+    )
 
 
 def _never_keep(problem: Problem) -> bool:
     return False
 
 
-def _render(problem: Problem) -> StoredResponse:
-    return StoredResponse(status=problem.status, body=problem.detail.encode())
-
-
 async def _count(database: Database) -> int:
-    async with database.read() as session:
-        return int(await session.scalar(select(func.count()).select_from(idempotency_keys)) or 0)
+    async with database.read() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(idempotency_keys)) or 0)
 
 
 def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
     calls: list[int] = []
 
-    async def work(session: AsyncSession) -> StoredResponse:
+    async def work(connection: AsyncConnection) -> StoredResponse:
         calls.append(1)
         return StoredResponse(status=201, body=b'{"n":1}', headers={"Location": "/x"})
 
     async def scenario() -> tuple[StoredResponse, StoredResponse]:
         keys = _keys(database)
-        first = await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
-        second = await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+        first = (await keys.run(REQUEST, work, _never_keep)).value
+        second = (await keys.run(REQUEST, work, _never_keep)).value
         return first, second
 
     first, second = asyncio.run(scenario())
@@ -67,9 +68,10 @@ def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
 def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> None:
     async def scenario() -> StoredResponse:
         keys = _keys(database, lock_seconds=60)
-        async with database.write() as session:
+        async with database.write() as transaction:
+            connection = transaction.connection
             old = utc_now() - timedelta(seconds=61)
-            await session.execute(
+            await connection.execute(
                 idempotency_keys.insert().values(
                     client_id="c",
                     idempotency_key="k",
@@ -80,10 +82,10 @@ def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> Non
                 )
             )
 
-        async def work(session: AsyncSession) -> StoredResponse:
+        async def work(connection: AsyncConnection) -> StoredResponse:
             return StoredResponse(status=201, body=b"done")
 
-        return await keys.run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
+        return (await keys.run(REQUEST, work, _never_keep)).value
 
     assert asyncio.run(scenario()).body == b"done"
 
@@ -91,9 +93,9 @@ def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> Non
 def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) -> None:
     """If another request took the key over meanwhile, this request's work is rolled back."""
 
-    async def work(session: AsyncSession) -> StoredResponse:
+    async def work(connection: AsyncConnection) -> StoredResponse:
         now = utc_now()
-        await session.execute(
+        await connection.execute(
             coupons.insert().values(
                 id="cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K",
                 code="LOST1",
@@ -111,27 +113,25 @@ def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) 
             )
         )
         # What a takeover does: the key row now carries another request's claim time.
-        await session.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
+        await connection.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
         return StoredResponse(status=201, body=b"mine")
 
     async def scenario() -> int:
         with pytest.raises(IdempotencyKeyInUse):
-            await _keys(database).run(client_id="c", key="k", digest="d", work=work, render=_render, keep=_never_keep)
-        async with database.read() as session:
-            return int(await session.scalar(select(func.count()).select_from(coupons)) or 0)
+            await _keys(database).run(REQUEST, work, _never_keep)
+        async with database.read() as connection:
+            return int(await connection.scalar(select(func.count()).select_from(coupons)) or 0)
 
     assert asyncio.run(scenario()) == 0
 
 
 def test_an_unexpected_failure_releases_the_key(database: Database) -> None:
-    async def failing(session: AsyncSession) -> StoredResponse:
+    async def failing(connection: AsyncConnection) -> StoredResponse:
         raise RuntimeError("boom")
 
     async def scenario() -> int:
         with pytest.raises(RuntimeError):
-            await _keys(database).run(
-                client_id="c", key="k", digest="d", work=failing, render=_render, keep=_never_keep
-            )
+            await _keys(database).run(REQUEST, failing, _never_keep)
         return await _count(database)
 
     assert asyncio.run(scenario()) == 0
@@ -139,10 +139,11 @@ def test_an_unexpected_failure_releases_the_key(database: Database) -> None:
 
 def test_expired_keys_are_purged(database: Database) -> None:
     async def scenario() -> tuple[int, int]:
-        async with database.write() as session:
+        async with database.write() as transaction:
+            connection = transaction.connection
             past = utc_now() - timedelta(days=2)
             for key, expires in (("old", past), ("new", utc_now() + timedelta(hours=1))):
-                await session.execute(
+                await connection.execute(
                     idempotency_keys.insert().values(
                         client_id="c",
                         idempotency_key=key,
@@ -156,3 +157,44 @@ def test_expired_keys_are_purged(database: Database) -> None:
         return purged, await _count(database)
 
     assert asyncio.run(scenario()) == (1, 1)
+
+
+class _Refused(Problem):
+    slug, title, status, code = "refused", "Refused", 409, "REFUSED"
+
+
+def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Database) -> None:
+    async def refusing(connection: AsyncConnection) -> StoredResponse:
+        await connection.execute(idempotency_keys.insert().values(
+            client_id="other", idempotency_key="written-then-undone", fingerprint="x", state="COMPLETED",
+            locked_at=utc_now(), expires_at=utc_now() + timedelta(days=1),
+        ))  # fmt: skip
+        raise _Refused("No more.")
+
+    async def scenario() -> tuple[StoredResponse, StoredResponse, int]:
+        keys = _keys(database)
+        first = (await keys.run(REQUEST, refusing, lambda problem: isinstance(problem, _Refused))).value
+        again = (await keys.run(REQUEST, refusing, lambda problem: isinstance(problem, _Refused))).value
+        return first, again, await _count(database)
+
+    first, again, rows = asyncio.run(scenario())
+    assert (first.status, first.media_type, first.replayed) == (409, "application/problem+json", False)
+    assert b'"code":"REFUSED"' in first.body
+    assert b'"instance":"/v1/things"' in first.body
+    assert (again.status, again.body, again.replayed) == (409, first.body, True)
+    assert rows == 1  # the refusal's key row; the row the work wrote was rolled back with it
+
+
+def test_a_write_names_its_transaction_with_a_consistency_token(database: Database) -> None:
+    async def work(connection: AsyncConnection) -> StoredResponse:
+        return StoredResponse(status=201, body=b"{}")
+
+    async def scenario() -> tuple[str, str]:
+        keys = _keys(database)
+        first = await keys.run(REQUEST, work, _never_keep)
+        second = await keys.run(KeyedRequest("c", "k2", "d", "/x"), work, _never_keep)
+        return first.token, second.token
+
+    first, second = asyncio.run(scenario())
+    assert first.startswith("sqlite.")
+    assert first != second

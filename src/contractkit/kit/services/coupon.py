@@ -688,3 +688,5 @@ async def follows_the_model(ctx: KitContext) -> None:
     except (ModelMismatch, httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
         steps = [str(note) for note in getattr(exc, "__notes__", ())]
         raise Broken([f"{type(exc).__name__}: {exc}", *steps]) from None
+    # One case per generated sequence; each checked the model after every step.
+    checklist().cases += RUN_SETTINGS.max_examples
