@@ -73,7 +73,7 @@ docs-serve: $(STAMP)
 ## fuzz: a long Schemathesis run (all checks, all phases) against a live coupon service
 fuzz: $(STAMP)
 	@set -e; dir=$$(mktemp -d); \
-	DATASERVICES_COUPON_DATABASE_URL="sqlite+aiosqlite:///$$dir/coupon.db" \
+	DATASERVICES_COUPON_DATABASE_URL="sqlite:///$$dir/coupon.db" \
 	  $(BIN)/dataservices serve coupon --port $(FUZZ_PORT) > $$dir/server.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null || true' EXIT; \
 	for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(FUZZ_PORT)/health/ready >/dev/null && break; sleep 0.2; done; \

@@ -46,7 +46,7 @@ STATEFUL_STEPS = 12
 _folder = Path(tempfile.mkdtemp(prefix="coupon-conformance-"))
 atexit.register(shutil.rmtree, _folder, True)
 DATABASE = _folder / "coupon.db"
-_settings = CouponSettings(database_url=f"sqlite+aiosqlite:///{DATABASE}")
+_settings = CouponSettings(database_url=f"sqlite:///{DATABASE}")
 upgrade("coupon", _settings.resolved_database_url())
 TOKEN = issue_development_token(TEST_AUTH, list(ALL_SCOPES), subject="conformance-suite")
 

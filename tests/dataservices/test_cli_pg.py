@@ -35,7 +35,7 @@ def _pg(*args: str) -> tuple[int, str, str]:
 
 async def _server_facts(url: str) -> tuple[str, bool]:
     """The database a SQLAlchemy asyncpg URL reaches, and whether that server is a standby."""
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"), timeout=10)
+    connection = await asyncpg.connect(url, timeout=10)
     try:
         return await connection.fetchval("SELECT current_database()"), await connection.fetchval(
             "SELECT pg_is_in_recovery()"

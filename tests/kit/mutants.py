@@ -105,23 +105,22 @@ MUTANTS: tuple[Mutant, ...] = (
         "KIT-203",
         Edit(
             "common/idempotency.py",
-            "        try:\n            async with self._db.write() as transaction:\n"
-            "                connection = transaction.connection\n"
-            "                claim = await self._claim(connection, request)\n",
-            "        async with self._db.read() as peek:\n"
-            "            seen = (await peek.execute(select(self._table).where(self._where(request)))).first()\n"
+            "        def once(connection: Connection) -> StoredResponse:\n"
+            "            claim = self._claim(connection, request)\n"
+            "            if isinstance(claim, StoredResponse):\n"
+            "                return claim\n",
+            "        peek = select(self._table).where(self._where(request))\n"
+            "        seen = await self._db.read(lambda connection: connection.execute(peek).first())\n"
             "        if seen is not None and seen.state == COMPLETED:\n"
-            "            async with self._db.write() as transaction:\n"
-            "                replay = await self._claim(transaction.connection, request)\n"
-            "            assert transaction.token is not None and isinstance(replay, StoredResponse)\n"
-            "            return Written(replay, transaction.token)\n"
-            "        try:\n            async with self._db.write() as transaction:\n"
-            "                connection = transaction.connection\n"
-            "                claim = utc_now()\n",
+            "            replay = await self._db.write(lambda connection: self._claim(connection, request))\n"
+            "            return replay  # type: ignore[return-value]\n"
+            "\n"
+            "        def once(connection: Connection) -> StoredResponse:\n"
+            "            claim = utc_now()\n",
         ),
         Edit(
             "common/idempotency.py",
-            "        result = await connection.execute(\n"
+            "        result = connection.execute(\n"
             "            update(self._table)\n"
             "            .where(self._where(request), self._table.c.state == IN_FLIGHT, "
             "self._table.c.locked_at == claim)\n"
@@ -132,15 +131,15 @@ MUTANTS: tuple[Mutant, ...] = (
             "        last = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
             "        )\n"
-            "        await connection.execute(last)\n"
+            "        connection.execute(last)\n"
             "        if False:",
         ),
         Edit(
             "common/idempotency.py",
             "insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()",
             "insert = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
-            '                index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
-            "            )",
+            '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
+            "        )",
         ),
     ),
     _mutant(

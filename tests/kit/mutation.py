@@ -69,7 +69,7 @@ def served(mutant: Mutant | None, folder: Path) -> Iterator[str]:
         **os.environ,
         "PYTHONPATH": str(source),
         "PYTHONDONTWRITEBYTECODE": "1",
-        "DATASERVICES_COUPON_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'coupon.db'}",
+        "DATASERVICES_COUPON_DATABASE_URL": f"sqlite:///{folder / 'coupon.db'}",
         "DATASERVICES_COUPON_CONTRACTS_DIR": str(ROOT / "contracts"),
         "DATASERVICES_AUTH_HS256_SECRET": SECRET,
         "DATASERVICES_AUTH_ISSUER": ISSUER,

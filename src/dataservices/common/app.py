@@ -16,7 +16,6 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy import text
 from starlette.responses import Response
 
 from dataservices.common.auth import TokenVerifier
@@ -68,12 +67,12 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
     @router.get("/health/ready", operation_id="getReadiness")
     async def readiness(call: ContractCall) -> Response:
         try:
-            await parts.database.ping()
-            async with parts.database.read() as session:
-                await session.execute(text(f"SELECT 1 FROM {parts.readiness_table} LIMIT 1"))
-        except Exception as exc:
+            await parts.database.check_writable(parts.readiness_table)
+        except Exception as exc:  # not ready, whatever the cause: the probe says why in the log
             log.warning("not_ready", error=str(exc))
-            raise ServiceUnavailable("The database is unreachable or not migrated.", retry_after_seconds=5) from exc
+            raise ServiceUnavailable(
+                "The database is unreachable, not migrated or cannot take writes.", retry_after_seconds=5
+            ) from exc
         return json_response(200, {"status": "UP"})
 
     @router.get("/openapi.yaml", operation_id="getContract")

@@ -1,34 +1,68 @@
 """The database of one service: a primary for writes, optionally a replica for reads.
 
-`Database.write()` is the one unit of work that opens and commits write transactions; a service
-operation runs inside exactly one. On SQLite it starts with `BEGIN IMMEDIATE`, which takes the write
-lock up front: two redemptions can never both read a counter and then both write it, and a busy
-database makes the writer wait instead of failing half-way. Once the block commits, the transaction's
-consistency token is read on the connection that committed it. `Database.read()` serves reads from
-the replica only when it has replayed past the caller's consistency token (read-your-writes).
+A transaction is a function. `Database.write(work)` runs `work(connection)` inside one write
+transaction on a database thread and returns what it returned with the transaction's consistency
+token; `Database.read(work, token)` does the same in a read-only transaction, on the replica when it
+has replayed past `token` (read-your-writes). A service operation is exactly one such call, so the
+event loop never waits on a statement: a transaction costs one hop to a thread, not one per statement
+(through aiosqlite, ten statements cost eight times what they cost run together, measured).
 
-Both yield SQLAlchemy Core connections: every statement of a service is Core, so the ORM's session
-and its unit of work would only add cost.
+SQLite has one writer thread: in-process writers queue for it, and `BEGIN IMMEDIATE` takes the write
+lock up front, so two redemptions can never both read a counter and then both write it. PostgreSQL
+gets a pool of threads, each with its own connection. Every statement is SQLAlchemy Core.
+
+When the database cannot take the work in time (the write lock held by another process, a server
+that does not answer), the caller gets `DatabaseUnavailable`, a 503 with `Retry-After`, within
+`deadline_seconds`: never a hang, never a 500.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import DateTime, Table, event, text
+from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
-# Writers queue for the lock instead of failing; 30 s is far beyond any transaction of ours.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from dataservices.common.problems import ServiceUnavailable
+
+T = TypeVar("T")
+
+# How long a writer waits for SQLite's write lock held by another process. Within one process the
+# writer thread serializes writes, so only other processes (`--workers`, a migration) ever hold it.
+SQLITE_LOCK_TIMEOUT_SECONDS = 2.0
+# How long a request may wait for its transaction to start before it is answered 503: longer than a
+# burst of a few hundred queued redemptions takes, short enough for a caller's own timeout.
+DEADLINE_SECONDS = 10.0
+# PostgreSQL: a server that does not accept a connection within this is down for this request.
+CONNECT_TIMEOUT_SECONDS = 2
+# PostgreSQL: no statement of ours runs longer; one that does is waiting on a lock or a sick server.
+STATEMENT_TIMEOUT_MS = 5000
+POOL_SIZE = 10
+SQLITE_READERS = 4
+RETRY_AFTER_SECONDS = 1
+# SQLite's errors that mean "not now" rather than "wrong": a lock, a read-only or unwritable file.
+_SQLITE_UNAVAILABLE = re.compile(r"locked|busy|readonly|read-only|disk I/O|unable to open|disk is full", re.I)
+# PostgreSQL SQLSTATE classes and codes that mean "not now": connection (08), resources (53),
+# operator intervention (57: shutdown, statement timeout), lock not available, a read-only server.
+_PG_UNAVAILABLE = re.compile(r"^(08|53|57|55P03|25006)")
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot take the work now; the caller should retry after `Retry-After`."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, retry_after_seconds=RETRY_AFTER_SECONDS)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -49,14 +83,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def insert_for(connection: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
+def insert_for(connection: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT with the engine's `ON CONFLICT` support (both dialects spell it the same way)."""
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
-
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,92 +98,171 @@ class Written(Generic[T]):
     token: str
 
 
-@dataclass
-class WriteTransaction:
-    """A write transaction in progress; once committed, `token` names its position in the history."""
+def driver_url(url: str) -> URL:
+    """The URL with the driver the services use: the standard library's sqlite3, or psycopg.
 
-    connection: AsyncConnection
-    token: str | None = None
+    Configuration names only the engine (`sqlite:///var/coupon.db`, `postgresql://host/coupon`);
+    URLs naming another driver (`+aiosqlite`, `+asyncpg`) are accepted and mapped.
+    """
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
-def _is_sqlite(url: str) -> bool:
+def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def ensure_sqlite_directory(url: str) -> None:
     """Create the folder of a SQLite file so a fresh checkout needs no setup."""
-    if _is_sqlite(url):
+    if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> Engine:
     ensure_sqlite_directory(url)
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    engine = create_engine(
+        driver_url(url),
+        pool_size=pool_size,
+        max_overflow=0,
+        # Connections move between the database threads; each is used by one thread at a time.
+        connect_args={"check_same_thread": False, "timeout": SQLITE_LOCK_TIMEOUT_SECONDS},
+    )
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so the `begin` listener decides how to begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_LOCK_TIMEOUT_SECONDS * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # WAL with synchronous=NORMAL stays consistent after a crash; FULL also survives power loss.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
 
     return engine
 
 
+def _postgres_engine(url: str, *, read_only: bool) -> Engine:
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
+    return create_engine(
+        driver_url(url),
+        pool_size=POOL_SIZE,
+        max_overflow=0,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": options},
+    )
+
+
+def _unavailable(exc: DBAPIError, sqlite_engine: bool) -> bool:
+    """Whether a database error means "not now" (retry later) rather than a fault in the request or code."""
+    if exc.connection_invalidated:
+        return True
+    if sqlite_engine:
+        return isinstance(exc, OperationalError) and bool(_SQLITE_UNAVAILABLE.search(str(exc.orig)))
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is None:
+        # psycopg reports a refused or lost connection without an SQLSTATE.
+        return isinstance(exc, OperationalError)
+    return bool(_PG_UNAVAILABLE.match(str(sqlstate)))
+
+
 class Database:
-    """Engines and sessions of one service's database."""
+    """Engines, threads and transactions of one service's database."""
 
-    def __init__(self, primary_url: str, replica_url: str | None = None) -> None:
+    def __init__(self, primary_url: str, replica_url: str | None = None, *, deadline_seconds: float = DEADLINE_SECONDS):
         self.primary_url = primary_url
-        self.is_sqlite = _is_sqlite(primary_url)
+        self.is_sqlite = is_sqlite(primary_url)
+        self.deadline_seconds = deadline_seconds
         self._commits = itertools.count(1)
+        self.replica_engine: Engine | None = None
         if self.is_sqlite:
-            # One writer connection: in-process writers queue in the pool (fair, no busy-waiting);
-            # other processes meet the busy timeout. Readers use their own connections (WAL).
             self.write_engine = _sqlite_engine(primary_url, begin="BEGIN IMMEDIATE", pool_size=1)
-            self.read_engine = _sqlite_engine(primary_url, begin="BEGIN", pool_size=5)
-            self.replica_engine: AsyncEngine | None = None
+            self.read_engine = _sqlite_engine(primary_url, begin="BEGIN", pool_size=SQLITE_READERS)
+            writers, readers = 1, SQLITE_READERS
         else:
-            self.write_engine = create_async_engine(primary_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.write_engine = _postgres_engine(primary_url, read_only=False)
             self.read_engine = self.write_engine
-            self.replica_engine = (
-                create_async_engine(replica_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-                if replica_url
-                else None
-            )
+            if replica_url:
+                self.replica_engine = _postgres_engine(replica_url, read_only=True)
+            writers = readers = POOL_SIZE
+        self._sizes = {"write": writers, "read": readers}
+        self._threads: dict[str, ThreadPoolExecutor] = {}
 
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[WriteTransaction]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        async with self.write_engine.connect() as connection:
-            transaction = WriteTransaction(connection)
-            async with connection.begin():
-                yield transaction
-            transaction.token = await self._token(connection)
+    async def write(self, work: Callable[[Connection], T]) -> Written[T]:
+        """Run `work` in one write transaction; committed when it returns, rolled back if it raises."""
+        return await self._submit("write", self._write, work)
 
-    async def _token(self, connection: AsyncConnection) -> str:
+    async def read(self, work: Callable[[Connection], T], consistency_token: str | None = None) -> T:
+        """Run `work` in a read-only transaction, on a replica when it has replayed past the token."""
+        return await self._submit("read", self._read, work, consistency_token)
+
+    def _write(self, work: Callable[[Connection], T]) -> Written[T]:
+        with self.write_engine.connect() as connection:
+            with connection.begin():
+                value = work(connection)
+            return Written(value, self._token(connection))
+
+    def _read(self, work: Callable[[Connection], T], consistency_token: str | None) -> T:
+        engine = self.read_engine
+        if self.replica_engine is not None and self._replica_has(consistency_token):
+            engine = self.replica_engine
+        with engine.connect() as connection, connection.begin():
+            return work(connection)
+
+    def _executor(self, kind: str) -> ThreadPoolExecutor:
+        # Made on first use, and again after `dispose` (an app's lifespan may end and start again).
+        if kind not in self._threads:
+            self._threads[kind] = ThreadPoolExecutor(self._sizes[kind], thread_name_prefix=f"db-{kind}")
+        return self._threads[kind]
+
+    async def _submit(self, kind: str, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn` on a database thread; 503 if it has not started within the deadline."""
+        future: Future[T] = self._executor(kind).submit(self._guarded, fn, *args)
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.deadline_seconds)
+        except TimeoutError:
+            if future.cancel():
+                raise DatabaseUnavailable(
+                    f"The database did not take the request within {self.deadline_seconds:g} s."
+                ) from None
+            return await asyncio.wrap_future(future)  # running already: its own timeouts bound it
+
+    def _guarded(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return fn(*args)
+        except DBAPIError as exc:
+            if _unavailable(exc, self.is_sqlite):
+                raise DatabaseUnavailable(
+                    f"The database cannot take the request now ({type(exc.orig).__name__})."
+                ) from exc
+            raise
+
+    def _token(self, connection: Connection) -> str:
         """A token for the write just committed on `connection`, to send back on later reads."""
         if self.is_sqlite:
             # A single SQLite file has no replica: every read already sees every committed write.
             return f"sqlite.{next(self._commits)}"
         # After a synchronous commit the WAL is flushed past its commit record, so the flush position is
         # one a replica reaches; the insert position can sit past a page header it never replays to.
-        lsn = (await connection.execute(text("SELECT pg_current_wal_flush_lsn()::text"))).scalar_one()
-        await connection.rollback()
+        lsn = connection.execute(text("SELECT pg_current_wal_flush_lsn()::text")).scalar_one()
+        connection.rollback()
         return "pg." + str(lsn).replace("/", "-")
 
-    async def _replica_has(self, token: str | None) -> bool:
+    def _replica_has(self, token: str | None) -> bool:
         if self.replica_engine is None:
             return False
         if token is None:
@@ -160,32 +270,43 @@ class Database:
         if not token.startswith("pg."):
             return False  # a token we did not issue: only the primary is certainly up to date
         lsn = token[3:].replace("-", "/")
-        async with self.replica_engine.connect() as connection:
+        try:
+            with self.replica_engine.connect() as connection:
+                replayed = connection.execute(
+                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), false)"), {"lsn": lsn}
+                ).scalar_one()
+        except DBAPIError:  # a malformed LSN or an unreachable replica: use the primary
+            return False
+        return bool(replayed)
+
+    async def check_writable(self, table: str) -> None:
+        """Raise `DatabaseUnavailable` unless a write transaction can start now and `table` exists."""
+
+        def probe(connection: Connection) -> None:
+            if not self.is_sqlite and connection.execute(text("SELECT pg_is_in_recovery()")).scalar_one():
+                raise DatabaseUnavailable("The primary database is in recovery and takes no writes.")
+            connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))
+            if self.is_sqlite:
+                # BEGIN IMMEDIATE took the write lock; writing proves the file is writable too.
+                connection.execute(text("PRAGMA user_version = 0"))
+
+        try:
+            await self._submit("write", self._write_probe, probe)
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(f"The database is not ready: {type(exc.orig).__name__}.") from exc
+
+    def _write_probe(self, probe: Callable[[Connection], None]) -> None:
+        with self.write_engine.connect() as connection:
+            transaction = connection.begin()
             try:
-                # asyncpg's pg_lsn codec wants an integer: bind the LSN as text and cast it in SQL.
-                result = await connection.execute(
-                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(CAST(:lsn AS text) AS pg_lsn), false)"),
-                    {"lsn": lsn},
-                )
-            except Exception:  # a malformed LSN or an unreachable replica: use the primary
-                return False
-            return bool(result.scalar_one())
-
-    @asynccontextmanager
-    async def read(self, consistency_token: str | None = None) -> AsyncIterator[AsyncConnection]:
-        """A read-only transaction, on a replica when it has replayed past `consistency_token`."""
-        engine = self.read_engine
-        if self.replica_engine is not None and await self._replica_has(consistency_token):
-            engine = self.replica_engine
-        async with engine.connect() as connection, connection.begin():
-            yield connection
-
-    async def ping(self) -> None:
-        """Raise unless the primary answers a trivial query."""
-        async with self.read_engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+                probe(connection)
+            finally:
+                transaction.rollback()
 
     async def dispose(self) -> None:
+        threads, self._threads = self._threads, {}
+        for executor in threads.values():
+            executor.shutdown(wait=True, cancel_futures=True)
         for engine in {self.write_engine, self.read_engine, self.replica_engine}:
             if engine is not None:
-                await engine.dispose()
+                engine.dispose()

@@ -16,13 +16,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, LargeBinary, MetaData, String, Table, and_, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    and_,
+    delete,
+    select,
+    update,
+)
 
 from dataservices.common.db import Database, UTCDateTime, Written, insert_for
 from dataservices.common.problems import Problem, problem_document
@@ -92,7 +104,7 @@ class _Refusal(Exception):
         self.response = response
 
 
-Work = Callable[[AsyncConnection], Awaitable[StoredResponse]]
+Work = Callable[[Connection], StoredResponse]
 
 
 class IdempotencyKeys:
@@ -117,25 +129,26 @@ class IdempotencyKeys:
         a success (a coupon that was exhausted stays exhausted for this key); any other failure rolls
         everything back, the claim included, so a retry runs the work again.
         """
+
+        def once(connection: Connection) -> StoredResponse:
+            claim = self._claim(connection, request)
+            if isinstance(claim, StoredResponse):
+                return claim
+            try:
+                response = work(connection)
+            except Problem as problem:
+                if not keep(problem):
+                    raise
+                raise _Refusal(self._render(problem, request)) from None
+            self._complete(connection, request, claim, response)
+            return response
+
         try:
-            async with self._db.write() as transaction:
-                connection = transaction.connection
-                claim = await self._claim(connection, request)
-                if isinstance(claim, StoredResponse):
-                    response = claim
-                else:
-                    try:
-                        response = await work(connection)
-                    except Problem as problem:
-                        if not keep(problem):
-                            raise
-                        raise _Refusal(self._render(problem, request)) from None
-                    await self._complete(connection, request, claim, response)
+            return await self._db.write(once)
         except _Refusal as refusal:
             # The work's writes are rolled back with the claim; the refusal is stored on its own.
-            return await self._store_refusal(request, refusal.response)
-        assert transaction.token is not None
-        return Written(response, transaction.token)
+            refused = refusal.response
+        return await self._db.write(lambda connection: self._store_refusal(connection, request, refused))
 
     def _render(self, problem: Problem, request: KeyedRequest) -> StoredResponse:
         document = problem_document(problem, self._problem_base_uri, request.instance)
@@ -151,14 +164,14 @@ class IdempotencyKeys:
             "expires_at": now + self._ttl,
         }
 
-    async def _claim(self, connection: AsyncConnection, request: KeyedRequest) -> StoredResponse | datetime:
+    def _claim(self, connection: Connection, request: KeyedRequest) -> StoredResponse | datetime:
         """Claim the key for this request (returning the claim's time), or return the stored answer."""
         now = utc_now()
         insert = insert_for(connection, self._table).values(**self._row(request, IN_FLIGHT, now))
-        claimed = await connection.execute(insert.on_conflict_do_nothing().returning(self._table.c.client_id))
+        claimed = connection.execute(insert.on_conflict_do_nothing().returning(self._table.c.client_id))
         if claimed.first() is not None:
             return now
-        row = (await connection.execute(select(self._table).where(self._where(request)))).one()
+        row = connection.execute(select(self._table).where(self._where(request))).one()
         reclaim = None
         if row.expires_at <= now:
             reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
@@ -178,7 +191,7 @@ class IdempotencyKeys:
         elif row.locked_at <= now - self._lock:
             reclaim = self._table.c.locked_at == row.locked_at  # its request died between phases
         if reclaim is not None:
-            result = await connection.execute(
+            result = connection.execute(
                 update(self._table).where(self._where(request), reclaim).values(**self._row(request, IN_FLIGHT, now))
             )
             if result.rowcount == 1:
@@ -197,11 +210,11 @@ class IdempotencyKeys:
             "response_body": response.body,
         }
 
-    async def _complete(
-        self, connection: AsyncConnection, request: KeyedRequest, claim: datetime, response: StoredResponse
+    def _complete(
+        self, connection: Connection, request: KeyedRequest, claim: datetime, response: StoredResponse
     ) -> None:
         """Record the answer, only if this request still holds the key; otherwise undo the work."""
-        result = await connection.execute(
+        result = connection.execute(
             update(self._table)
             .where(self._where(request), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim)
             .values(**self._answer(response))
@@ -214,25 +227,22 @@ class IdempotencyKeys:
                 "retry to get its answer."
             )
 
-    async def _store_refusal(self, request: KeyedRequest, response: StoredResponse) -> Written[StoredResponse]:
+    def _store_refusal(self, connection: Connection, request: KeyedRequest, response: StoredResponse) -> StoredResponse:
         """Store a refusal as the key's outcome, unless another request with the key got there first."""
-        async with self._db.write() as transaction:
-            connection = transaction.connection
-            row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
-            insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()
-            stored = await connection.execute(insert.returning(self._table.c.client_id))
-            if stored.first() is None:
-                found = await self._claim(connection, request)
-                if not isinstance(found, StoredResponse):
-                    raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed.")
-                response = found
-        assert transaction.token is not None
-        return Written(response, transaction.token)
+        row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
+        insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()
+        if connection.execute(insert.returning(self._table.c.client_id)).first() is not None:
+            return response
+        found = self._claim(connection, request)
+        if not isinstance(found, StoredResponse):
+            raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed; retry.")
+        return found
 
     async def purge_expired(self) -> int:
         """Delete keys past their retention; the background sweep calls this."""
-        async with self._db.write() as transaction:
-            result = await transaction.connection.execute(
-                delete(self._table).where(self._table.c.expires_at <= utc_now())
-            )
-        return int(result.rowcount)
+        now = utc_now()
+
+        def purge(connection: Connection) -> int:
+            return int(connection.execute(delete(self._table).where(self._table.c.expires_at <= now)).rowcount)
+
+        return (await self._db.write(purge)).value

@@ -55,4 +55,4 @@ class ServiceSettings(BaseSettings):
 
     def sqlite_default(self, service: str) -> str:
         """The embedded default: one SQLite file per service under ./var/."""
-        return f"sqlite+aiosqlite:///var/{service}.db"
+        return f"sqlite:///var/{service}.db"

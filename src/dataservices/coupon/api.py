@@ -32,7 +32,8 @@ from dataservices.coupon.service import CouponService
 router = APIRouter()
 
 
-def _service(request: Request) -> CouponService:
+async def _service(request: Request) -> CouponService:
+    # async: FastAPI runs a plain `def` dependency on its thread pool, a hop on every request.
     service: CouponService = request.app.state.coupon_service
     return service
 

@@ -6,9 +6,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dataservices.common.db import insert_for
 from dataservices.common.pagination import PageRequest, paginate
@@ -55,21 +54,21 @@ def _redemption(row: Any) -> Redemption:
     )  # fmt: skip
 
 
-async def insert_coupon(connection: AsyncConnection, values: dict[str, Any]) -> None:
+def insert_coupon(connection: Connection, values: dict[str, Any]) -> None:
     """Insert a coupon; a taken code is `DuplicateRow`, after which the transaction can only roll back."""
     try:
-        await connection.execute(coupons.insert().values(**values))
+        connection.execute(coupons.insert().values(**values))
     except IntegrityError as exc:
         raise DuplicateRow(str(exc.orig)) from exc
 
 
-async def get_coupon(connection: AsyncConnection, coupon_id: str, now: datetime) -> Coupon | None:
-    row = (await connection.execute(_coupon_select(now).where(c.id == coupon_id))).first()
+def get_coupon(connection: Connection, coupon_id: str, now: datetime) -> Coupon | None:
+    row = (connection.execute(_coupon_select(now).where(c.id == coupon_id))).first()
     return _coupon(row) if row else None
 
 
-async def list_coupons(
-    connection: AsyncConnection, now: datetime, page: PageRequest, status: str | None, code: str | None
+def list_coupons(
+    connection: Connection, now: datetime, page: PageRequest, status: str | None, code: str | None
 ) -> list[Coupon]:
     statement = _coupon_select(now)
     if status in (ACTIVE, PAUSED):
@@ -78,19 +77,19 @@ async def list_coupons(
         statement = statement.where(c.expires_at <= now)
     if code is not None:
         statement = statement.where(c.code == code)
-    rows = (await connection.execute(paginate(statement, c.id, page))).all()
+    rows = (connection.execute(paginate(statement, c.id, page))).all()
     return [_coupon(row) for row in rows]
 
 
-async def update_coupon(connection: AsyncConnection, coupon_id: str, version: int, values: dict[str, Any]) -> bool:
+def update_coupon(connection: Connection, coupon_id: str, version: int, values: dict[str, Any]) -> bool:
     """Apply a change if the coupon is still at `version`; False if another change came first."""
-    result = await connection.execute(
+    result = connection.execute(
         update(coupons).where(c.id == coupon_id, c.version == version).values(version=version + 1, **values)
     )
     return bool(result.rowcount == 1)
 
 
-async def take_usage(connection: AsyncConnection, coupon_id: str, now: datetime, *, reserve: bool) -> bool:
+def take_usage(connection: Connection, coupon_id: str, now: datetime, *, reserve: bool) -> bool:
     """Take one use of the coupon in ONE conditional update; False if status, window or limit forbid it.
 
     The condition and the increment are a single statement, so no two requests can both see the last
@@ -98,7 +97,7 @@ async def take_usage(connection: AsyncConnection, coupon_id: str, now: datetime,
     transaction already holds the write lock (BEGIN IMMEDIATE).
     """
     counter = c.reserved_count if reserve else c.confirmed_count
-    result = await connection.execute(
+    result = connection.execute(
         update(coupons)
         .where(
             c.id == coupon_id,
@@ -112,20 +111,20 @@ async def take_usage(connection: AsyncConnection, coupon_id: str, now: datetime,
     return bool(result.rowcount == 1)
 
 
-async def user_used(connection: AsyncConnection, coupon_id: str, user_id: str) -> int:
-    used = await connection.scalar(select(u.used).where(u.coupon_id == coupon_id, u.user_id == user_id))
+def user_used(connection: Connection, coupon_id: str, user_id: str) -> int:
+    used = connection.scalar(select(u.used).where(u.coupon_id == coupon_id, u.user_id == user_id))
     return int(used or 0)
 
 
-async def count_expired_holds(connection: AsyncConnection, coupon_id: str, user_id: str, now: datetime) -> int:
+def count_expired_holds(connection: Connection, coupon_id: str, user_id: str, now: datetime) -> int:
     """The user's holds on the coupon that expired but were not swept yet."""
-    count = await connection.scalar(
+    count = connection.scalar(
         select(func.count()).where(r.coupon_id == coupon_id, r.user_id == user_id, _expired_holds(now))
     )
     return int(count or 0)
 
 
-async def take_user_usage(connection: AsyncConnection, coupon_id: str, user_id: str) -> bool:
+def take_user_usage(connection: Connection, coupon_id: str, user_id: str) -> bool:
     """Count one more use for the user, only while under the coupon's per-user limit (one statement)."""
     insert = insert_for(connection, coupon_user_usage)
     limit = select(c.per_user_limit).where(c.id == coupon_id).scalar_subquery()
@@ -138,44 +137,42 @@ async def take_user_usage(connection: AsyncConnection, coupon_id: str, user_id: 
         )
         .returning(u.used)
     )
-    return (await connection.execute(statement)).first() is not None
+    return (connection.execute(statement)).first() is not None
 
 
-async def confirm_usage(connection: AsyncConnection, coupon_id: str) -> None:
+def confirm_usage(connection: Connection, coupon_id: str) -> None:
     """Turn one reserved use of the coupon into a confirmed one (the user keeps holding it)."""
-    await connection.execute(
+    connection.execute(
         update(coupons)
         .where(c.id == coupon_id)
         .values(reserved_count=c.reserved_count - 1, confirmed_count=c.confirmed_count + 1)
     )
 
 
-async def give_back(
-    connection: AsyncConnection, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int
-) -> None:
+def give_back(connection: Connection, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int) -> None:
     """Return usage to the coupon and to the users who held it."""
-    await connection.execute(
+    connection.execute(
         update(coupons)
         .where(c.id == coupon_id)
         .values(reserved_count=c.reserved_count - reserved, confirmed_count=c.confirmed_count - confirmed)
     )
     for user_id, count in users.items():
-        await connection.execute(
+        connection.execute(
             update(coupon_user_usage).where(u.coupon_id == coupon_id, u.user_id == user_id).values(used=u.used - count)
         )
 
 
-async def insert_redemption(connection: AsyncConnection, values: dict[str, Any]) -> None:
+def insert_redemption(connection: Connection, values: dict[str, Any]) -> None:
     """Insert a redemption; an order already active is `DuplicateRow`, after which only a rollback remains."""
     try:
-        await connection.execute(redemptions.insert().values(**values))
+        connection.execute(redemptions.insert().values(**values))
     except IntegrityError as exc:
         raise DuplicateRow(str(exc.orig)) from exc
 
 
-async def find_order_redemption(connection: AsyncConnection, coupon_id: str, order_id: str) -> bool:
+def find_order_redemption(connection: Connection, coupon_id: str, order_id: str) -> bool:
     """Whether the order holds an active (RESERVED or CONFIRMED) redemption of the coupon."""
-    found = await connection.scalar(
+    found = connection.scalar(
         select(r.id).where(r.coupon_id == coupon_id, r.order_id == order_id, r.status.in_((RESERVED, CONFIRMED)))
     )
     return found is not None
@@ -185,13 +182,13 @@ def _redemption_select() -> Any:
     return select(redemptions, c.code).join(coupons, c.id == r.coupon_id)
 
 
-async def get_redemption(connection: AsyncConnection, redemption_id: str) -> Redemption | None:
-    row = (await connection.execute(_redemption_select().where(r.id == redemption_id))).first()
+def get_redemption(connection: Connection, redemption_id: str) -> Redemption | None:
+    row = (connection.execute(_redemption_select().where(r.id == redemption_id))).first()
     return _redemption(row) if row else None
 
 
-async def list_redemptions(
-    connection: AsyncConnection,
+def list_redemptions(
+    connection: Connection,
     page: PageRequest,
     now: datetime,
     *,
@@ -210,28 +207,26 @@ async def list_redemptions(
         statement = statement.where(or_(r.status == RELEASED, _expired_holds(now)))
     elif status is not None:
         statement = statement.where(r.status == status)
-    rows = (await connection.execute(paginate(statement, r.id, page))).all()
+    rows = (connection.execute(paginate(statement, r.id, page))).all()
     return [_redemption(row) for row in rows]
 
 
-async def move_redemption(
-    connection: AsyncConnection, redemption_id: str, source: str, target: str, now: datetime
-) -> bool:
+def move_redemption(connection: Connection, redemption_id: str, source: str, target: str, now: datetime) -> bool:
     """Move a redemption from `source` to `target` status; False if it was not in `source`."""
     condition = [r.id == redemption_id, r.status == source]
     if source == RESERVED:
         condition.append(or_(r.hold_expires_at.is_(None), r.hold_expires_at > now))
-    result = await connection.execute(update(redemptions).where(*condition).values(status=target, updated_at=now))
+    result = connection.execute(update(redemptions).where(*condition).values(status=target, updated_at=now))
     return bool(result.rowcount == 1)
 
 
-async def release_expired_holds(connection: AsyncConnection, now: datetime, coupon_id: str | None = None) -> int:
+def release_expired_holds(connection: Connection, now: datetime, coupon_id: str | None = None) -> int:
     """Release every hold that has expired (of one coupon, or all) and give its usage back."""
     condition = [_expired_holds(now)]
     if coupon_id is not None:
         condition.append(r.coupon_id == coupon_id)
     released = (
-        await connection.execute(
+        connection.execute(
             update(redemptions)
             .where(*condition)
             .values(status=RELEASED, updated_at=now)
@@ -242,5 +237,5 @@ async def release_expired_holds(connection: AsyncConnection, now: datetime, coup
     for row in released:
         per_coupon.setdefault(row.coupon_id, Counter())[row.user_id] += 1
     for held_coupon, users in sorted(per_coupon.items()):
-        await give_back(connection, held_coupon, users, reserved=sum(users.values()), confirmed=0)
+        give_back(connection, held_coupon, users, reserved=sum(users.values()), confirmed=0)
     return len(released)

@@ -1,7 +1,9 @@
 """The coupon service's operations: each one is one transaction and enforces the domain rules.
 
-No HTTP here and no SQL: routes call these methods, these call the repository. Every write returns
-what it wrote with the consistency token of the transaction that committed it.
+No HTTP here and no SQL: routes call these methods, these call the repository. Each operation hands
+one transaction function to the database (`Database.write` or `read`), which runs it on a database
+thread; every write returns what it wrote with the consistency token of the transaction that
+committed it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from dataservices.common.db import Database, Written
 from dataservices.common.http import check_if_match
@@ -68,82 +70,60 @@ class CouponService:
         if errors_found:
             raise validation_failed(errors_found)
         now = self.clock()
-        discount = request.discount
-        percentage = discount if isinstance(discount, PercentageDiscount) else None
-        fixed = discount if isinstance(discount, FixedAmountDiscount) else None
-        values: dict[str, Any] = {
-            "id": new_id("cpn"),
-            "code": request.code,
-            "name": request.name,
-            "currency": request.currency,
-            "discount_type": discount.type,
-            "discount_amount": fixed.amount.amount if fixed else None,
-            "discount_percent": percentage.percent if percentage else None,
-            "maximum_discount": percentage.maximum_discount.amount
-            if percentage and percentage.maximum_discount
-            else None,
-            "minimum_order_amount": request.minimum_order_amount.amount if request.minimum_order_amount else None,
-            "starts_at": request.starts_at,
-            "expires_at": request.expires_at,
-            "total_limit": request.total_limit,
-            "per_user_limit": request.per_user_limit,
-            "status": request.status,
-            "confirmed_count": 0,
-            "reserved_count": 0,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        async with self.db.write() as transaction:
+        values = _coupon_values(request, now)
+
+        def create(connection: Connection) -> Coupon:
             try:
-                await repository.insert_coupon(transaction.connection, values)
+                repository.insert_coupon(connection, values)
             except repository.DuplicateRow as exc:
                 raise errors.CouponCodeTaken(f"Another coupon already has the code {request.code}.") from exc
-            coupon = await self._coupon(transaction.connection, values["id"], now)
-        return self._written(coupon, transaction.token)
+            return self._coupon(connection, values["id"], now)
 
-    @staticmethod
-    def _written(value: Any, token: str | None) -> Written[Any]:
-        assert token is not None  # set once the transaction committed
-        return Written(value, token)
+        return await self.db.write(create)
 
-    async def _coupon(self, connection: AsyncConnection, coupon_id: str, now: datetime) -> Coupon:
-        coupon = await repository.get_coupon(connection, coupon_id, now)
+    def _coupon(self, connection: Connection, coupon_id: str, now: datetime) -> Coupon:
+        coupon = repository.get_coupon(connection, coupon_id, now)
         if coupon is None:
             raise errors.CouponNotFound(f"No coupon has the id {coupon_id}.")
         return coupon
 
     async def get(self, coupon_id: str, consistency_token: str | None = None) -> Coupon:
-        async with self.db.read(consistency_token) as connection:
-            return await self._coupon(connection, coupon_id, self.clock())
+        now = self.clock()
+        return await self.db.read(lambda connection: self._coupon(connection, coupon_id, now), consistency_token)
 
     async def list(
         self, page: PageRequest, status: str | None, code: str | None, consistency_token: str | None = None
     ) -> Page[Coupon]:
-        async with self.db.read(consistency_token) as connection:
-            rows = await repository.list_coupons(connection, self.clock(), page, status, code)
+        now = self.clock()
+        rows = await self.db.read(
+            lambda connection: repository.list_coupons(connection, now, page, status, code), consistency_token
+        )
         return page_of(rows, page, lambda coupon: coupon.id)
 
     async def update(self, coupon_id: str, if_match: str, change: CouponUpdate) -> Written[Coupon]:
         now = self.clock()
-        async with self.db.write() as transaction:
-            connection = transaction.connection
-            coupon = await self._coupon(connection, coupon_id, now)
+
+        def update(connection: Connection) -> Coupon:
+            coupon = self._coupon(connection, coupon_id, now)
             check_if_match(if_match, coupon.version, "coupon")
             values = _allowed_change(coupon, change)
             values["updated_at"] = now
-            if not await repository.update_coupon(connection, coupon_id, coupon.version, values):
+            if not repository.update_coupon(connection, coupon_id, coupon.version, values):
                 raise PreconditionFailed(f"The coupon changed while this change was applied; it is past {if_match}.")
-            coupon = await self._coupon(connection, coupon_id, now)
-        return self._written(coupon, transaction.token)
+            return self._coupon(connection, coupon_id, now)
+
+        return await self.db.write(update)
 
     async def quote(self, coupon_id: str, request: QuoteRequest) -> Quote:
         now = self.clock()
-        async with self.db.read() as connection:
-            coupon = await self._coupon(connection, coupon_id, now)
-            used = await repository.user_used(connection, coupon_id, request.user_id)
+
+        def usage(connection: Connection) -> tuple[Coupon, int]:
+            coupon = self._coupon(connection, coupon_id, now)
+            used = repository.user_used(connection, coupon_id, request.user_id)
             # Holds of this user that expired still count in `used` until swept; subtract them.
-            used -= await repository.count_expired_holds(connection, coupon_id, request.user_id, now)
+            return coupon, used - repository.count_expired_holds(connection, coupon_id, request.user_id, now)
+
+        coupon, used = await self.db.read(usage)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency) or state_refusal(coupon, now, used)
         discount = 0 if refusal else discount_for(coupon, amount)
@@ -160,34 +140,33 @@ class CouponService:
 
         A refusal by the coupon's rules is the key's outcome too: a retry gets the same refusal.
         """
+        now = self.clock()
 
-        async def work(connection: AsyncConnection) -> StoredResponse:
-            return answer(await self._redeem(connection, coupon_id, request))
+        def work(connection: Connection) -> StoredResponse:
+            return answer(self._redeem(connection, coupon_id, request, now))
 
         return await self.keys.run(key, work, keep=lambda problem: isinstance(problem, errors.RedemptionRefused))
 
-    async def _redeem(self, connection: AsyncConnection, coupon_id: str, request: RedemptionRequest) -> Redemption:
-        now = self.clock()
-        coupon = await self._coupon(connection, coupon_id, now)
+    def _redeem(self, connection: Connection, coupon_id: str, request: RedemptionRequest, now: datetime) -> Redemption:
+        coupon = self._coupon(connection, coupon_id, now)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency)
         if refusal:
             raise refusal
-        await repository.release_expired_holds(connection, now, coupon_id)
-        if await repository.find_order_redemption(connection, coupon_id, request.order_id):
+        repository.release_expired_holds(connection, now, coupon_id)
+        if repository.find_order_redemption(connection, coupon_id, request.order_id):
             raise errors.OrderAlreadyRedeemed(f"Order {request.order_id} already holds a redemption of {coupon.code}.")
         reserve = request.hold_seconds is not None
-        if not await repository.take_usage(connection, coupon_id, now, reserve=reserve):
-            coupon = await self._coupon(connection, coupon_id, now)
-            used = await repository.user_used(connection, coupon_id, request.user_id)
+        if not repository.take_usage(connection, coupon_id, now, reserve=reserve):
+            coupon = self._coupon(connection, coupon_id, now)
+            used = repository.user_used(connection, coupon_id, request.user_id)
             raise state_refusal(coupon, now, used) or errors.CouponExhausted(f"Coupon {coupon_id} is used up.")
-        if not await repository.take_user_usage(connection, coupon_id, request.user_id):
+        if not repository.take_user_usage(connection, coupon_id, request.user_id):
             raise errors.CouponUserLimitReached(
                 f"User {request.user_id} already holds the {coupon.per_user_limit} redemptions allowed per user."
             )
-        redemption_id = new_id("rdm")
         values: dict[str, Any] = {
-            "id": redemption_id,
+            "id": new_id("rdm"),
             "coupon_id": coupon_id,
             "user_id": request.user_id,
             "order_id": request.order_id,
@@ -200,22 +179,21 @@ class CouponService:
             "updated_at": now,
         }
         try:
-            await repository.insert_redemption(connection, values)
+            repository.insert_redemption(connection, values)
         except repository.DuplicateRow as exc:
             raise errors.OrderAlreadyRedeemed(
                 f"Order {request.order_id} already holds a redemption of {coupon.code}."
             ) from exc
         return Redemption(code=coupon.code, **values)
 
-    async def _redemption(self, connection: AsyncConnection, redemption_id: str) -> Redemption:
-        redemption = await repository.get_redemption(connection, redemption_id)
+    def _redemption(self, connection: Connection, redemption_id: str) -> Redemption:
+        redemption = repository.get_redemption(connection, redemption_id)
         if redemption is None:
             raise errors.RedemptionNotFound(f"No redemption has the id {redemption_id}.")
         return redemption
 
     async def get_redemption(self, redemption_id: str, consistency_token: str | None = None) -> Redemption:
-        async with self.db.read(consistency_token) as connection:
-            return await self._redemption(connection, redemption_id)
+        return await self.db.read(lambda connection: self._redemption(connection, redemption_id), consistency_token)
 
     async def list_redemptions(
         self,
@@ -227,12 +205,15 @@ class CouponService:
         consistency_token: str | None = None,
     ) -> Page[Redemption]:
         now = self.clock()
-        async with self.db.read(consistency_token) as connection:
+
+        def listing(connection: Connection) -> list[Redemption]:
             if coupon_id is not None:
-                await self._coupon(connection, coupon_id, now)
-            rows = await repository.list_redemptions(
+                self._coupon(connection, coupon_id, now)
+            return repository.list_redemptions(
                 connection, page, now, coupon_id=coupon_id, user_id=user_id, status=status
             )
+
+        rows = await self.db.read(listing, consistency_token)
         return page_of(rows, page, lambda redemption: redemption.id)
 
     async def confirm(self, redemption_id: str) -> Written[Redemption]:
@@ -246,40 +227,66 @@ class CouponService:
 
     async def _transition(self, redemption_id: str, source: str, target: str, verb: str) -> Written[Redemption]:
         """Move a redemption and its coupon's counters together; repeating a done move changes nothing."""
-        async with self.db.write() as transaction:
-            moved = await self._move(transaction.connection, redemption_id, source, target, verb)
-        return self._written(moved, transaction.token)
-
-    async def _move(
-        self, connection: AsyncConnection, redemption_id: str, source: str, target: str, verb: str
-    ) -> Redemption:
         now = self.clock()
-        redemption = await self._redemption(connection, redemption_id)
-        await repository.release_expired_holds(connection, now, redemption.coupon_id)
-        if await repository.move_redemption(connection, redemption_id, source, target, now):
-            if target == CONFIRMED:
-                await repository.confirm_usage(connection, redemption.coupon_id)
-            else:
-                await repository.give_back(
-                    connection,
-                    redemption.coupon_id,
-                    Counter({redemption.user_id: 1}),
-                    reserved=1 if source == RESERVED else 0,
-                    confirmed=1 if source == CONFIRMED else 0,
-                )
-            return await self._redemption(connection, redemption_id)
-        current = await self._redemption(connection, redemption_id)
-        if current.status == target:
-            return current
-        reason = " (its hold expired)" if current.status == RELEASED and source == RESERVED else ""
-        raise errors.RedemptionStateConflict(
-            f"Redemption {redemption_id} is {current.status}{reason} and cannot be {verb}."
-        )
+
+        def move(connection: Connection) -> Redemption:
+            redemption = self._redemption(connection, redemption_id)
+            repository.release_expired_holds(connection, now, redemption.coupon_id)
+            if repository.move_redemption(connection, redemption_id, source, target, now):
+                if target == CONFIRMED:
+                    repository.confirm_usage(connection, redemption.coupon_id)
+                else:
+                    repository.give_back(
+                        connection,
+                        redemption.coupon_id,
+                        Counter({redemption.user_id: 1}),
+                        reserved=1 if source == RESERVED else 0,
+                        confirmed=1 if source == CONFIRMED else 0,
+                    )
+                return self._redemption(connection, redemption_id)
+            current = self._redemption(connection, redemption_id)
+            if current.status == target:
+                return current
+            reason = " (its hold expired)" if current.status == RELEASED and source == RESERVED else ""
+            raise errors.RedemptionStateConflict(
+                f"Redemption {redemption_id} is {current.status}{reason} and cannot be {verb}."
+            )
+
+        return await self.db.write(move)
 
     async def release_expired_holds(self) -> int:
         """Sweep every expired hold; the background sweeper calls this."""
-        async with self.db.write() as transaction:
-            return await repository.release_expired_holds(transaction.connection, self.clock())
+        now = self.clock()
+        written = await self.db.write(lambda connection: repository.release_expired_holds(connection, now))
+        return written.value
+
+
+def _coupon_values(request: CouponCreate, now: datetime) -> dict[str, Any]:
+    """The row of a new coupon."""
+    discount = request.discount
+    percentage = discount if isinstance(discount, PercentageDiscount) else None
+    fixed = discount if isinstance(discount, FixedAmountDiscount) else None
+    return {
+        "id": new_id("cpn"),
+        "code": request.code,
+        "name": request.name,
+        "currency": request.currency,
+        "discount_type": discount.type,
+        "discount_amount": fixed.amount.amount if fixed else None,
+        "discount_percent": percentage.percent if percentage else None,
+        "maximum_discount": percentage.maximum_discount.amount if percentage and percentage.maximum_discount else None,
+        "minimum_order_amount": request.minimum_order_amount.amount if request.minimum_order_amount else None,
+        "starts_at": request.starts_at,
+        "expires_at": request.expires_at,
+        "total_limit": request.total_limit,
+        "per_user_limit": request.per_user_limit,
+        "status": request.status,
+        "confirmed_count": 0,
+        "reserved_count": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _creation_errors(request: CouponCreate) -> list[FieldError]:

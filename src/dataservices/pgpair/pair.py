@@ -233,17 +233,17 @@ class PostgresPair:
     # -- URLs ------------------------------------------------------------------------------------
 
     def primary_url(self, database: str) -> str:
-        """SQLAlchemy URL (asyncpg) of `database` on the primary."""
+        """URL of `database` on the primary (the services choose their driver; see `db.driver_url`)."""
         return _url(self.primary, database)
 
     def replica_url(self, database: str) -> str:
-        """SQLAlchemy URL (asyncpg) of `database` on the replica."""
+        """URL of `database` on the replica."""
         return _url(self.replica, database)
 
     def failover_url(self, database: str, servers: Sequence[PostgresServer] | None = None) -> str:
         """A multi-host URL that connects to whichever of `servers` (both, primary first) accepts writes."""
         hosts = "&".join(f"host=127.0.0.1:{server.port}" for server in servers or (self.primary, self.replica))
-        return f"postgresql+asyncpg://postgres@/{database}?{hosts}&target_session_attrs=read-write"
+        return f"postgresql://postgres@/{database}?{hosts}&target_session_attrs=read-write"
 
     # -- databases -------------------------------------------------------------------------------
 
@@ -392,7 +392,7 @@ class PostgresPair:
 
 
 def _url(server: PostgresServer, database: str) -> str:
-    return f"postgresql+asyncpg://postgres@127.0.0.1:{server.port}/{database}"
+    return f"postgresql://postgres@127.0.0.1:{server.port}/{database}"
 
 
 def _check_name(name: str) -> None:

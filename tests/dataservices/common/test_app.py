@@ -16,7 +16,7 @@ from tests.fixtures.coupon_service import TEST_AUTH
 
 
 def _parts(router: APIRouter, tmp_path: Path) -> ServiceParts:
-    settings = CouponSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/coupon.db")
+    settings = CouponSettings(database_url=f"sqlite:///{tmp_path}/coupon.db")
     contract, text = load_contract("coupon")
     return ServiceParts(
         name="coupon-service",

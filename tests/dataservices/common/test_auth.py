@@ -130,7 +130,7 @@ def _rs256(key: rsa.RSAPrivateKey, kid: str | None = None, **overrides: Any) -> 
 @contextmanager
 def _serve_coupon_app(folder: Path, auth: AuthSettings) -> Iterator[LiveServer]:
     """A coupon service with its own auth settings, on a freshly migrated database."""
-    url = f"sqlite+aiosqlite:///{folder / 'coupon.db'}"
+    url = f"sqlite:///{folder / 'coupon.db'}"
     upgrade("coupon", url)
     with serve(create_app(CouponSettings(database_url=url), auth)) as server:
         yield server

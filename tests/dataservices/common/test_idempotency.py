@@ -8,8 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, func, select, update
 
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, KeyedRequest, StoredResponse
@@ -18,17 +17,16 @@ from dataservices.common.problems import Problem
 from dataservices.common.timestamps import utc_now
 from dataservices.coupon.tables import coupons, idempotency_keys
 
+REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/things")
+
 
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/coupon.db"
+    url = f"sqlite:///{tmp_path}/coupon.db"
     upgrade("coupon", url)
     database = Database(url)
     yield database
     asyncio.run(database.dispose())
-
-
-REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/things")
 
 
 def _keys(database: Database, lock_seconds: int = 300) -> IdempotencyKeys:
@@ -41,23 +39,30 @@ def _never_keep(problem: Problem) -> bool:
     return False
 
 
-async def _count(database: Database) -> int:
-    async with database.read() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(idempotency_keys)) or 0)
+def _count(connection: Connection, table: object = idempotency_keys) -> int:
+    return int(connection.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+
+
+def _key_row(connection: Connection, key: str, state: str, locked_at: object, expires_at: object) -> None:
+    connection.execute(
+        idempotency_keys.insert().values(
+            client_id="c", idempotency_key=key, fingerprint="d", state=state, locked_at=locked_at, expires_at=expires_at
+        )
+    )
 
 
 def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
     calls: list[int] = []
 
-    async def work(connection: AsyncConnection) -> StoredResponse:
+    def work(connection: Connection) -> StoredResponse:
         calls.append(1)
         return StoredResponse(status=201, body=b'{"n":1}', headers={"Location": "/x"})
 
     async def scenario() -> tuple[StoredResponse, StoredResponse]:
         keys = _keys(database)
-        first = (await keys.run(REQUEST, work, _never_keep)).value
-        second = (await keys.run(REQUEST, work, _never_keep)).value
-        return first, second
+        first = await keys.run(REQUEST, work, _never_keep)
+        second = await keys.run(REQUEST, work, _never_keep)
+        return first.value, second.value
 
     first, second = asyncio.run(scenario())
     assert calls == [1]
@@ -67,25 +72,10 @@ def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
 
 def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> None:
     async def scenario() -> StoredResponse:
-        keys = _keys(database, lock_seconds=60)
-        async with database.write() as transaction:
-            connection = transaction.connection
-            old = utc_now() - timedelta(seconds=61)
-            await connection.execute(
-                idempotency_keys.insert().values(
-                    client_id="c",
-                    idempotency_key="k",
-                    fingerprint="d",
-                    state="IN_FLIGHT",
-                    locked_at=old,
-                    expires_at=old + timedelta(days=1),
-                )
-            )
-
-        async def work(connection: AsyncConnection) -> StoredResponse:
-            return StoredResponse(status=201, body=b"done")
-
-        return (await keys.run(REQUEST, work, _never_keep)).value
+        old = utc_now() - timedelta(seconds=61)
+        await database.write(lambda connection: _key_row(connection, "k", "IN_FLIGHT", old, old + timedelta(days=1)))
+        work = lambda connection: StoredResponse(status=201, body=b"done")  # noqa: E731
+        return (await _keys(database, lock_seconds=60).run(REQUEST, work, _never_keep)).value
 
     assert asyncio.run(scenario()).body == b"done"
 
@@ -93,9 +83,9 @@ def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> Non
 def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) -> None:
     """If another request took the key over meanwhile, this request's work is rolled back."""
 
-    async def work(connection: AsyncConnection) -> StoredResponse:
+    def work(connection: Connection) -> StoredResponse:
         now = utc_now()
-        await connection.execute(
+        connection.execute(
             coupons.insert().values(
                 id="cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K",
                 code="LOST1",
@@ -113,48 +103,39 @@ def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) 
             )
         )
         # What a takeover does: the key row now carries another request's claim time.
-        await connection.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
+        connection.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
         return StoredResponse(status=201, body=b"mine")
 
     async def scenario() -> int:
         with pytest.raises(IdempotencyKeyInUse):
             await _keys(database).run(REQUEST, work, _never_keep)
-        async with database.read() as connection:
-            return int(await connection.scalar(select(func.count()).select_from(coupons)) or 0)
+        return await database.read(lambda connection: _count(connection, coupons))
 
     assert asyncio.run(scenario()) == 0
 
 
-def test_an_unexpected_failure_releases_the_key(database: Database) -> None:
-    async def failing(connection: AsyncConnection) -> StoredResponse:
+def test_an_unexpected_failure_leaves_no_claim(database: Database) -> None:
+    def failing(connection: Connection) -> StoredResponse:
         raise RuntimeError("boom")
 
     async def scenario() -> int:
         with pytest.raises(RuntimeError):
             await _keys(database).run(REQUEST, failing, _never_keep)
-        return await _count(database)
+        return await database.read(_count)
 
     assert asyncio.run(scenario()) == 0
 
 
 def test_expired_keys_are_purged(database: Database) -> None:
+    def rows(connection: Connection) -> None:
+        past = utc_now() - timedelta(days=2)
+        _key_row(connection, "old", "COMPLETED", past, past)
+        _key_row(connection, "new", "COMPLETED", past, utc_now() + timedelta(hours=1))
+
     async def scenario() -> tuple[int, int]:
-        async with database.write() as transaction:
-            connection = transaction.connection
-            past = utc_now() - timedelta(days=2)
-            for key, expires in (("old", past), ("new", utc_now() + timedelta(hours=1))):
-                await connection.execute(
-                    idempotency_keys.insert().values(
-                        client_id="c",
-                        idempotency_key=key,
-                        fingerprint="d",
-                        state="COMPLETED",
-                        locked_at=past,
-                        expires_at=expires,
-                    )
-                )
+        await database.write(rows)
         purged = await _keys(database).purge_expired()
-        return purged, await _count(database)
+        return purged, await database.read(_count)
 
     assert asyncio.run(scenario()) == (1, 1)
 
@@ -164,18 +145,16 @@ class _Refused(Problem):
 
 
 def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Database) -> None:
-    async def refusing(connection: AsyncConnection) -> StoredResponse:
-        await connection.execute(idempotency_keys.insert().values(
-            client_id="other", idempotency_key="written-then-undone", fingerprint="x", state="COMPLETED",
-            locked_at=utc_now(), expires_at=utc_now() + timedelta(days=1),
-        ))  # fmt: skip
+    def refusing(connection: Connection) -> StoredResponse:
+        now = utc_now()
+        _key_row(connection, "written-then-undone", "COMPLETED", now, now + timedelta(days=1))
         raise _Refused("No more.")
 
     async def scenario() -> tuple[StoredResponse, StoredResponse, int]:
         keys = _keys(database)
         first = (await keys.run(REQUEST, refusing, lambda problem: isinstance(problem, _Refused))).value
         again = (await keys.run(REQUEST, refusing, lambda problem: isinstance(problem, _Refused))).value
-        return first, again, await _count(database)
+        return first, again, await database.read(_count)
 
     first, again, rows = asyncio.run(scenario())
     assert (first.status, first.media_type, first.replayed) == (409, "application/problem+json", False)
@@ -186,7 +165,7 @@ def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Dat
 
 
 def test_a_write_names_its_transaction_with_a_consistency_token(database: Database) -> None:
-    async def work(connection: AsyncConnection) -> StoredResponse:
+    def work(connection: Connection) -> StoredResponse:
         return StoredResponse(status=201, body=b"{}")
 
     async def scenario() -> tuple[str, str]:

@@ -121,7 +121,7 @@ def unmigrated_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     """A coupon service whose database file has no tables: every query fails unexpectedly."""
     database = Path(tmp_path_factory.mktemp("unmigrated")) / "empty.db"
     # No hold sweep: its failing rounds would only add noise to the log.
-    settings = CouponSettings(database_url=f"sqlite+aiosqlite:///{database}", hold_sweep_seconds=3600)
+    settings = CouponSettings(database_url=f"sqlite:///{database}", hold_sweep_seconds=3600)
     app = create_app(settings, TEST_AUTH)
     with serve(app) as server:
         yield server.url

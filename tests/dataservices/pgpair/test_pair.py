@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
+from dataservices.common.db import driver_url
 from dataservices.pgpair import PairDatabase, PostgresBinaries, PostgresError, PostgresPair
 from dataservices.pgpair.server import process_alive
 
@@ -26,13 +27,18 @@ def _run(work: Awaitable[T]) -> T:
 
 async def _sql(url: str, statement: str, **params: Any) -> Any:
     """Run one statement in its own transaction on a new connection; the first column of the first row, if any."""
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            result = await connection.execute(text(statement), params)
-            return result.scalar() if result.returns_rows else None
-    finally:
-        await engine.dispose()
+
+    def run() -> Any:
+        # The services' driver, with a bounded connect: a server that is down refuses at once.
+        engine = create_engine(driver_url(url), connect_args={"connect_timeout": 5}, poolclass=NullPool)
+        try:
+            with engine.begin() as connection:
+                result = connection.execute(text(statement), params)
+                return result.scalar() if result.returns_rows else None
+        finally:
+            engine.dispose()
+
+    return await asyncio.to_thread(run)
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
@@ -67,7 +73,7 @@ def test_each_database_is_new_and_gone_from_both_servers_once_dropped(postgres_p
     assert "dropped_soon" not in postgres_pair.databases()
     with pytest.raises(DBAPIError) as missing:
         _run(_sql(database.primary_url, "SELECT 1"))
-    assert _sqlstate(missing.value) == "3D000"  # invalid_catalog_name
+    assert 'database "dropped_soon" does not exist' in str(missing.value)
 
 
 def test_a_stopped_replica_refuses_connections_and_catches_up_when_started(
@@ -79,7 +85,7 @@ def test_a_stopped_replica_refuses_connections_and_catches_up_when_started(
     assert pid is not None
     assert not process_alive(pid)
     assert not postgres_pair.replica.is_running()
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(DBAPIError, match="Connection refused"):
         _run(_sql(postgres_database.replica_url, "SELECT 1"))
     # Replication is asynchronous: the primary commits while its replica is down.
     _run(_sql(postgres_database.primary_url, "INSERT INTO notes VALUES ('written while the replica was down')"))
@@ -96,7 +102,7 @@ def test_with_the_primary_stopped_the_replica_serves_reads_and_refuses_writes(
     postgres_pair.wait_for_replica()
     postgres_pair.stop_primary()
     assert not postgres_pair.primary.is_running()
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(DBAPIError, match="Connection refused"):
         _run(_sql(postgres_database.primary_url, "SELECT 1"))
     assert _run(_sql(postgres_database.replica_url, "SELECT body FROM notes")) == "before the stop"
     with pytest.raises(DBAPIError) as refused:
