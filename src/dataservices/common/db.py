@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
+from dataservices.common.group_commit import GroupCommitWriter
 from dataservices.common.problems import ServiceUnavailable
 
 T = TypeVar("T")
@@ -56,6 +57,10 @@ _SQLITE_UNAVAILABLE = re.compile(r"locked|busy|readonly|read-only|disk I/O|unabl
 # PostgreSQL SQLSTATE classes and codes that mean "not now": connection (08), resources (53),
 # operator intervention (57: shutdown, statement timeout), lock not available, a read-only server.
 _PG_UNAVAILABLE = re.compile(r"^(08|53|57|55P03|25006)")
+
+
+class _ProbeDone(Exception):
+    """Ends a readiness probe's transaction without committing what it wrote."""
 
 
 class DatabaseUnavailable(ServiceUnavailable):
@@ -201,9 +206,19 @@ class Database:
             writers = readers = POOL_SIZE
         self._sizes = {"write": writers, "read": readers}
         self._threads: dict[str, ThreadPoolExecutor] = {}
+        self._group_commit: GroupCommitWriter | None = None
 
     async def write(self, work: Callable[[Connection], T]) -> Written[T]:
-        """Run `work` in one write transaction; committed when it returns, rolled back if it raises."""
+        """Run `work` in one write transaction; committed when it returns, rolled back if it raises.
+
+        On SQLite the transaction may share its commit with others waiting at the same moment (group
+        commit); it still commits or rolls back alone, as if it had run by itself.
+        """
+        if self.is_sqlite:
+            if self._group_commit is None:
+                self._group_commit = GroupCommitWriter(self.write_engine, self._token, self._guarded_error)
+            value, token = await self._wait(self._group_commit.submit(work))
+            return Written(value, token)
         return await self._submit("write", self._write, work)
 
     async def read(self, work: Callable[[Connection], T], consistency_token: str | None = None) -> T:
@@ -231,7 +246,10 @@ class Database:
 
     async def _submit(self, kind: str, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn` on a database thread; 503 if it has not started within the deadline."""
-        future: Future[T] = self._executor(kind).submit(self._guarded, fn, *args)
+        return await self._wait(self._executor(kind).submit(self._guarded, fn, *args))
+
+    async def _wait(self, future: Future[T]) -> T:
+        """The outcome of work queued for a database thread; 503 if it has not started within the deadline."""
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.deadline_seconds)
         except TimeoutError:
@@ -245,11 +263,15 @@ class Database:
         try:
             return fn(*args)
         except DBAPIError as exc:
-            if _unavailable(exc, self.is_sqlite):
-                raise DatabaseUnavailable(
-                    f"The database cannot take the request now ({type(exc.orig).__name__})."
-                ) from exc
-            raise
+            raise self._guarded_error(exc) from exc
+
+    def _guarded_error(self, exc: BaseException) -> BaseException:
+        """The exception a caller sees for a database error: 503 when it means "not now"."""
+        if isinstance(exc, DBAPIError) and _unavailable(exc, self.is_sqlite):
+            unavailable = DatabaseUnavailable(f"The database cannot take the request now ({type(exc.orig).__name__}).")
+            unavailable.__cause__ = exc
+            return unavailable
+        return exc
 
     def _token(self, connection: Connection) -> str:
         """A token for the write just committed on `connection`, to send back on later reads."""
@@ -280,30 +302,30 @@ class Database:
         return bool(replayed)
 
     async def check_writable(self, table: str) -> None:
-        """Raise `DatabaseUnavailable` unless a write transaction can start now and `table` exists."""
+        """Raise `DatabaseUnavailable` unless a write transaction can start now and `table` exists.
+
+        The probe writes (SQLite: the file header, so a read-only file fails) and then undoes it.
+        """
 
         def probe(connection: Connection) -> None:
             if not self.is_sqlite and connection.execute(text("SELECT pg_is_in_recovery()")).scalar_one():
                 raise DatabaseUnavailable("The primary database is in recovery and takes no writes.")
             connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))
             if self.is_sqlite:
-                # BEGIN IMMEDIATE took the write lock; writing proves the file is writable too.
                 connection.execute(text("PRAGMA user_version = 0"))
+            raise _ProbeDone
 
         try:
-            await self._submit("write", self._write_probe, probe)
+            await self.write(probe)
+        except _ProbeDone:
+            return
         except DBAPIError as exc:
             raise DatabaseUnavailable(f"The database is not ready: {type(exc.orig).__name__}.") from exc
 
-    def _write_probe(self, probe: Callable[[Connection], None]) -> None:
-        with self.write_engine.connect() as connection:
-            transaction = connection.begin()
-            try:
-                probe(connection)
-            finally:
-                transaction.rollback()
-
     async def dispose(self) -> None:
+        writer, self._group_commit = self._group_commit, None
+        if writer is not None:
+            await asyncio.to_thread(writer.close)
         threads, self._threads = self._threads, {}
         for executor in threads.values():
             executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,108 @@
+"""SQLite's one writer, committing the transactions waiting for it together (group commit).
+
+SQLite takes one writer at a time, and with `synchronous=FULL` every commit waits for the disk. The
+writer thread takes every transaction function queued while it was busy, runs each inside a
+savepoint of one transaction, and commits them with one fsync. A function that raises rolls back to
+its savepoint only; the others still commit. No caller hears of its transaction before the commit
+that makes it durable, so a batch is all-or-nothing on disk and serial in effect: each function sees
+the writes of those before it, exactly as if they had run one after another.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+# Transactions committed together at most. Bounds how long the last of a batch waits for the others
+# (each is a fraction of a millisecond); the fsync it shares is the cost it saves.
+MAX_BATCH = 64
+
+
+@dataclass
+class _Job:
+    work: Callable[[Connection], Any]
+    future: Future[Any]
+
+
+class GroupCommitWriter:
+    """One thread that owns the write connection and commits queued transaction functions in batches."""
+
+    def __init__(
+        self, engine: Engine, token: Callable[[Connection], str], guard: Callable[[BaseException], BaseException]
+    ):
+        self._engine = engine
+        self._token = token
+        self._guard = guard  # turns a database error into the exception callers should see
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="db-write", daemon=True)
+        self._thread.start()
+
+    def submit(self, work: Callable[[Connection], Any]) -> Future[Any]:
+        """Queue `work`; its future gives `(value, token)` once the batch that holds it has committed."""
+        future: Future[Any] = Future()
+        self._jobs.put(_Job(work, future))
+        return future
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _batch(self, first: _Job) -> tuple[list[_Job], bool]:
+        """The first job and every job already waiting (up to MAX_BATCH); whether `close` was asked."""
+        batch, closing = [first], False
+        while len(batch) < MAX_BATCH:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:
+                closing = True
+                break
+            batch.append(job)
+        return batch, closing
+
+    def _run(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch, closing = self._batch(first)
+            # A job cancelled before it started (its caller gave up waiting) is dropped.
+            running = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            if running:
+                self._commit(running)
+            if closing:
+                return
+
+    def _commit(self, batch: list[_Job]) -> None:
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with self._engine.connect() as connection:
+                with connection.begin():
+                    for job in batch:
+                        savepoint = connection.begin_nested()
+                        try:
+                            value = job.work(connection)
+                        except BaseException as exc:  # this job's failure is its own; the batch goes on
+                            savepoint.rollback()
+                            outcomes.append((False, exc))
+                        else:
+                            savepoint.commit()
+                            outcomes.append((True, value))
+                token = self._token(connection)
+        except BaseException as exc:  # the commit itself failed: no job of the batch is durable
+            failure = self._guard(exc)
+            for job in batch:
+                job.future.set_exception(failure)
+            return
+        for job, (ok, value) in zip(batch, outcomes, strict=True):
+            if ok:
+                job.future.set_result((value, token))
+            else:
+                job.future.set_exception(self._guard(value))
