@@ -127,10 +127,13 @@ class Bench:
     def run(self) -> None:
         """Seed two databases, measure the baseline on one, serve the other and measure it over HTTP."""
         engine = self.engine
-        served_url, direct_url = engine.new_database("served"), engine.new_database("direct")
-        _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons in two databases ({engine.title})...")
-        served, copy = data.migrate_and_seed(served_url), data.migrate_and_seed(direct_url)
-        direct = {} if self.options.profile_only else self._baselines(direct_url, copy)
+        _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons ({engine.title})...")
+        served_url = engine.new_database("served")
+        served = data.migrate_and_seed(served_url)
+        direct: dict[str, Sample] = {}
+        if not self.options.profile_only:
+            direct_url = engine.new_database("direct")
+            direct = self._baselines(direct_url, data.migrate_and_seed(direct_url))
         _progress(f"serving the coupon service (dataservices serve coupon) on {engine.title}...")
         with served_coupon_service(engine.server_environment(served_url), self.workdir) as server:
             # The first requests of a fresh process pay for imports and caches; they are not measured.
@@ -278,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     text = bench.report()
     print(text)
     CACHE.mkdir(parents=True, exist_ok=True)
-    results = CACHE / f"results-service-{engine.name}.md"
+    kind = "profile" if options.profile_only else "service"
+    results = CACHE / f"results-{kind}-{engine.name}.md"
     results.write_text(text, encoding="utf-8")
     written = [results]
     if bench.points:

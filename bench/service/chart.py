@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render straight to a file
 
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 
 from bench.service.report import HOT, MAX_P99_MS_AT_64, MIN_RATIO, SPREAD, Point
 
@@ -23,7 +24,7 @@ _COLOURS = {SPREAD: "#3949ab", HOT: "#e65100"}
 
 def draw(points: list[Point], baseline: str, title: str, target: Path) -> Path:
     """Write the chart of the redemption points to `target` (PNG) and return its path."""
-    figure, (rates, tails) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    figure, (rates, tails) = plt.subplots(1, 2, figsize=(10, 4.6), dpi=100)
     for scenario, colour in _COLOURS.items():
         series = sorted((p for p in points if p.scenario == scenario), key=lambda p: p.connections)
         if not series:
@@ -48,10 +49,14 @@ def draw(points: list[Point], baseline: str, title: str, target: Path) -> Path:
         axes.set_xlabel("concurrent connections")
         axes.set_ylabel(label)
         axes.grid(True, which="both", alpha=0.3)
-    rates.legend(fontsize=7, loc="best")
-    tails.legend(fontsize=7, loc="best")
+    # One legend for both panels, under them, so no line is hidden behind it.
+    legend: dict[str, Artist] = {}
+    for axes in (rates, tails):
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
+    figure.legend(list(legend.values()), list(legend.keys()), loc="lower center", ncol=3, fontsize=7, frameon=False)
     figure.suptitle(title, fontsize=10)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.14, 1, 1))
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target, format="png")
     plt.close(figure)
