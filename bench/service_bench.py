@@ -35,7 +35,7 @@ from bench.cache import CACHE
 from bench.service import chart, data
 from bench.service.burst import redemption_burst
 from bench.service.engines import ENGINES, Engine
-from bench.service.profile import Profile
+from bench.service.profile import Profile, ProfileError
 from bench.service.profile import record as record_profile
 from bench.service.profile import render as render_profile
 from bench.service.report import (
@@ -53,7 +53,7 @@ from bench.service.report import (
 from bench.service.results import Sample
 from bench.service.server import ServedService, machine_busy_seconds, served_coupon_service
 from bench.service.sqlite_direct import CLIENT_ID
-from bench.service.wrk import UNIQUE, RequestPlan, WrkRun, run_wrk
+from bench.service.wrk import UNIQUE, RequestPlan, WrkError, WrkRun, run_wrk, wrk_binary
 from dataservices.common.auth import issue_development_token
 from dataservices.common.settings import AuthSettings
 
@@ -126,6 +126,7 @@ class Bench:
 
     def run(self) -> None:
         """Seed two databases, measure the baseline on one, serve the other and measure it over HTTP."""
+        wrk_binary()  # a missing wrk fails the run before the seeding, not after it
         engine = self.engine
         _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons ({engine.title})...")
         served_url = engine.new_database("served")
@@ -274,11 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print and write the tables and the chart; the exit code says whether checks held."""
     options = _options(argv)
     started = time.monotonic()
+    failure = None
     with tempfile.TemporaryDirectory(prefix="service-bench-") as folder:
         engine = ENGINES[options.engine](Path(folder))
         bench = Bench(engine, options, Path(folder))
-        bench.run()
-    text = bench.report()
+        try:
+            bench.run()
+        except (WrkError, ProfileError, RuntimeError, OSError) as exc:
+            # What was measured before the failure is still reported, with the reason the run stopped.
+            failure = f"The run stopped early: {exc}"
+    text = bench.report() + (f"\n{failure}\n" if failure else "")
     print(text)
     CACHE.mkdir(parents=True, exist_ok=True)
     kind = "profile" if options.profile_only else "service"
@@ -292,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     _progress(f"(written to {', '.join(map(str, written))}; {time.monotonic() - started:.0f} s in all)")
     missed = any("MISSED" in line for line in verdicts(bench.points, bench.burst))
-    return 1 if bench.failed_checks or (options.strict and missed) else 0
+    return 1 if failure or bench.failed_checks or (options.strict and missed) else 0
 
 
 if __name__ == "__main__":

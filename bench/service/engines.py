@@ -2,8 +2,9 @@
 
 An engine makes empty databases (the benchmark migrates and seeds them through the service's own code), tells the
 server how to reach one, and runs the direct-driver baseline: the same transaction through the engine's fastest
-plain client. SQLite is here; PostgreSQL becomes a second entry of `ENGINES` once the project can start a
-throw-away primary and replica (its baseline: asyncpg with a pool, as in /work/shared/TOOL-FACTS.md's figures).
+plain client. SQLite is here; PostgreSQL becomes a second entry of `ENGINES` once the benchmark can start a
+throw-away primary and replica (its baseline: asyncpg with a connection pool, the fastest plain client there,
+where SQLite's is a single connection).
 """
 
 from __future__ import annotations

@@ -41,7 +41,10 @@ class Point:
 
     @property
     def ratio(self) -> float:
-        return self.http.sample().rate / self.direct.rate if self.direct else math.nan
+        """HTTP throughput over the direct baseline's (NaN without a baseline)."""
+        if self.direct is None or not self.direct.rate:
+            return math.nan
+        return self.http.sample().rate / self.direct.rate
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ def _ms(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
+def _ratio(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return f"{value:.3f} (1/{1 / value:.0f})" if 0 < value < 1 else f"{value:.3f}"
+
+
 def _errors(run: WrkRun) -> str:
     non_2xx = {status: count for status, count in run.statuses.items() if not 200 <= status < 300}
     parts = [f"{count} x {status}" for status, count in sorted(non_2xx.items())]
@@ -99,7 +108,7 @@ def render_points(points: list[Point], baseline: str) -> str:
                 _rate(direct.rate) if direct else "-",
                 _ms(direct.p50_ms) if direct else "-",
                 _ms(direct.p99_ms) if direct else "-",
-                "-" if math.isnan(point.ratio) else f"{point.ratio:.3f} (1/{1 / point.ratio:.0f})",
+                _ratio(point.ratio),
                 _errors(point.http),
                 "; ".join(point.problems) or "ok",
             ]

@@ -1,10 +1,10 @@
 """The SQLite baseline: the redemption transaction and the coupon reads through `sqlite3` itself, one connection.
 
 With one writer, a single connection in a loop is the fastest a plain client gets from SQLite (more connections
-only queue on the write lock and pay for the hand-offs: 7,483 redemptions/s with one `sqlite3` connection against
-2,114/s with eight aiosqlite connections on this machine). The connection sets the service's PRAGMAs, on a
+only queue on the write lock and pay for the hand-offs: on the development machine one `sqlite3` connection did
+about 3.5 times the redemptions of eight aiosqlite connections). The connection sets the service's PRAGMAs, on a
 database the service's migrations made. The statements are the ones the service sends (SQLAlchemy's SQL, copied;
-`tests/bench/test_sqlite_direct.py` checks they still are), in the ideal shape of ONE transaction per redemption:
+`tests/bench/test_service_bench.py` checks they still are), in the ideal shape of ONE transaction per redemption:
 claim the idempotency key, read the coupon, take a use, count the user's use, insert the redemption, store the
 answer on the key row, commit.
 """
