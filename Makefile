@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced-stamp
 FUZZ_PORT ?= 8181
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench rule-number lock pg-up pg-down pg-status
+.PHONY: run test lint fuzz fmt setup clean docs docs-serve bench profile rule-number lock pg-up pg-down pg-status
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,8 @@ pg-down: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/contractkit validate contracts/
 	$(BIN)/contractkit lint contracts/ --fail-on warning
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -81,10 +81,21 @@ fuzz: $(STAMP)
 	  --token "$$($(BIN)/dataservices token --scope coupon:read coupon:write coupon:redeem)" \
 	  --max-examples $(FUZZ_EXAMPLES) --junit-xml reports/fuzz-coupon.xml
 
-## bench: lint and diff speed and memory against Redocly, Spectral and api-smart-diff (inputs cached in bench/.cache/)
-bench: $(STAMP)
+# The service benchmark's load generator: Debian's wrk (C, scripted in Lua), installed when missing.
+WRK := /usr/bin/wrk
+$(WRK):
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk </dev/null; }
+
+## bench: lint and diff speed and memory against Redocly, Spectral and api-smart-diff (inputs cached in bench/.cache/),
+## then the coupon service over HTTP against its database's own driver (about 3 minutes; docs/performance.md)
+bench: $(STAMP) $(WRK)
 	$(BIN)/python -m bench.lint_bench
 	$(BIN)/python -m bench.diff_bench
+	$(BIN)/python -m bench.service_bench
+
+## profile: where the served coupon service spends its time under load (py-spy; stacks in bench/.cache/)
+profile: $(STAMP) $(WRK)
+	$(BIN)/python -m bench.service_bench --profile-only
 
 ## rule-number: the next free guideline rule id of a group, e.g. make rule-number GROUP=3xx
 rule-number: $(STAMP)

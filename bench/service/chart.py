@@ -1,0 +1,63 @@
+"""The service benchmark's chart: throughput and p99 against connections, HTTP against the direct baseline.
+
+Both axes of values are logarithmic: the service and its database can be two orders of magnitude apart, and both
+lines must stay readable as they come closer. The direct baseline runs on one connection whatever the HTTP
+concurrency, so it is drawn as a level line. Rendered with matplotlib's Agg backend at a size that keeps the PNG
+well under 150 KB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render straight to a file
+
+import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+
+from bench.service.report import HOT, MAX_P99_MS_AT_64, MIN_RATIO, SPREAD, Point
+
+_COLOURS = {SPREAD: "#3949ab", HOT: "#e65100"}
+
+
+def draw(points: list[Point], baseline: str, title: str, target: Path) -> Path:
+    """Write the chart of the redemption points to `target` (PNG) and return its path."""
+    figure, (rates, tails) = plt.subplots(1, 2, figsize=(10, 4.6), dpi=100)
+    for scenario, colour in _COLOURS.items():
+        series = sorted((p for p in points if p.scenario == scenario), key=lambda p: p.connections)
+        if not series:
+            continue
+        connections = [p.connections for p in series]
+        rates.plot(connections, [p.http.sample().rate for p in series], "o-", color=colour, label=f"HTTP, {scenario}")
+        tails.plot(connections, [p.http.p99_ms for p in series], "o-", color=colour, label=f"HTTP, {scenario}")
+        direct = series[0].direct
+        if direct is not None:
+            label = f"{baseline}, {scenario}"
+            rates.axhline(direct.rate, color=colour, linestyle="--", linewidth=1, label=label)
+            tails.axhline(direct.p99_ms, color=colour, linestyle="--", linewidth=1, label=label)
+            if scenario == SPREAD:
+                rates.axhline(direct.rate * MIN_RATIO, color="#888888", linestyle=":", linewidth=1,
+                              label="target: 1/3 of the direct rate")  # fmt: skip
+    tails.axhline(MAX_P99_MS_AT_64, color="#888888", linestyle=":", linewidth=1, label="p99 target, 100 ms")
+    ticks = sorted({p.connections for p in points if p.scenario in _COLOURS})
+    for axes, label in ((rates, "successful redemptions per second"), (tails, "p99 latency, ms")):
+        axes.set_xscale("log", base=2)
+        axes.set_yscale("log")
+        axes.set_xticks(ticks, [str(tick) for tick in ticks])
+        axes.set_xlabel("concurrent connections")
+        axes.set_ylabel(label)
+        axes.grid(True, which="both", alpha=0.3)
+    # One legend for both panels, under them, so no line is hidden behind it.
+    legend: dict[str, Artist] = {}
+    for axes in (rates, tails):
+        for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
+    figure.legend(list(legend.values()), list(legend.keys()), loc="lower center", ncol=3, fontsize=7, frameon=False)
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout(rect=(0, 0.14, 1, 1))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(target, format="png")
+    plt.close(figure)
+    return target

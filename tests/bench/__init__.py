@@ -1,0 +1,1 @@
+"""Tests of the benchmarks in bench/ that keep them from rotting; no timing is asserted."""
