@@ -10,6 +10,7 @@ import typer
 
 from contractkit.bundle import BundleError
 from contractkit.cli.exit_codes import ExitCode
+from contractkit.cli.policy import RootOption, load_policy, stop_on
 from contractkit.loading import LoadError
 from contractkit.problems import display_path
 from contractkit.verify import ALL_PHASES, VerifyOptions
@@ -33,6 +34,7 @@ def verify_command(
     phases: Annotated[str, typer.Option("--phases", help="Comma-separated subset of the phases to run.")] = ",".join(
         ALL_PHASES
     ),
+    root: RootOption = None,
 ) -> None:
     """Verify a running implementation against its contract with Schemathesis.
 
@@ -47,7 +49,7 @@ def verify_command(
     relaxed.
 
     Exit status: 0 passed, 1 failures (an unreachable server included), 2 usage error,
-    unreadable contract, or a run Schemathesis could not start.
+    unreadable contract (or one past the CONTRACTKIT_MAX_* limits), or a run Schemathesis could not start.
     """
     selected = [phase.strip() for phase in phases.split(",") if phase.strip()]
     if not selected or any(phase not in ALL_PHASES for phase in selected):
@@ -60,14 +62,14 @@ def verify_command(
         seed=seed,
         workers=workers,
         phases=tuple(selected),
+        policy=load_policy(root),
     )
     try:
         from contractkit.verify import verify  # Schemathesis loads only when a run starts
 
         result = verify(contract, options, echo=typer.echo)
     except LoadError as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        stop_on(exc)
     except BundleError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from contractkit.diff.findings import Location
-from contractkit.loading import Document, RefError, Workspace
+from contractkit.loading import Document, RefError, RefRefused, Workspace
 from contractkit.loading import pointer as jsonpointer
 from contractkit.problems import display_path
 
@@ -129,6 +129,9 @@ class Side:
             return self._targets[cache_key]
         try:
             resolved = self.workspace.resolve(document, ref)
+        except RefRefused as exc:
+            self._reasons[cache_key] = f"refused $ref {ref!r}: {exc.message}"
+            found = None
         except RefError as exc:
             self._reasons[cache_key] = f"broken $ref {ref!r}: {exc.message}"
             found = None

@@ -1,4 +1,10 @@
-"""A root contract plus every file its ``$ref``s reach, with refs resolved across files."""
+"""A root contract plus every file its ``$ref``s reach, with refs resolved across files.
+
+Every file goes through one door, :meth:`Workspace.document`: the :class:`~contractkit.loading.boundary.Boundary`
+admits it (inside the root, YAML or JSON, not in ``.git``), the reader checks it is a regular file of
+at most ``Limits.file_size`` bytes, and the workspace counts files, bytes and ``$ref`` keys against
+the other limits. A refused file becomes a refused ``$ref`` (a finding); a limit stops the command.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from contractkit.loading import pointer as jsonpointer
-from contractkit.loading.document import Document, Position, load_document
-from contractkit.loading.errors import LoadError, ParseFailure, RefError
+from contractkit.loading.boundary import Boundary
+from contractkit.loading.document import Document, Position
+from contractkit.loading.errors import LimitExceeded, LoadError, ParseFailure, RefError, RefRefused, RefusedFile
+from contractkit.loading.limits import describe
+from contractkit.loading.policy import LoadPolicy
+from contractkit.loading.reader import read_text
 from contractkit.loading.structure import Kind, iter_objects
 from contractkit.problems import Problem
 
@@ -49,12 +59,27 @@ class Workspace:
     :meth:`check_refs`: those become :class:`~contractkit.problems.Problem` values.
     """
 
-    def __init__(self, root: Path | Document) -> None:
-        """Load ``root``; raises :class:`~contractkit.loading.errors.LoadError` if it cannot be parsed."""
-        self.root = root if isinstance(root, Document) else load_document(Path(root))
-        self._documents: dict[Path, Document] = {_normal(self.root.path): self.root}
+    def __init__(self, root: Path | Document, policy: LoadPolicy | None = None) -> None:
+        """Load ``root``; raises :class:`~contractkit.loading.errors.LoadError` if it cannot be loaded.
+
+        ``policy`` gives the root folder files must stay in and the limits (default: the contract's
+        repository, else its folder, and the default :class:`~contractkit.loading.limits.Limits`).
+        """
+        self.policy = policy if policy is not None else LoadPolicy()
+        self.limits = self.policy.limits
+        self._documents: dict[Path, Document] = {}
         self._failures: dict[Path, LoadError] = {}
         self._ref_problems: list[Problem] | None = None
+        self._size = 0
+        self._refs = 0
+        path = root.path if isinstance(root, Document) else _normal(Path(root))
+        self.boundary = self._boundary(path)
+        if isinstance(root, Document):
+            self._count(root)
+            self.root = root
+        else:
+            self.root = self._load(path, referenced=False)
+        self._documents[_normal(self.root.path)] = self.root
 
     @property
     def documents(self) -> Mapping[Path, Document]:
@@ -69,18 +94,50 @@ class Workspace:
         if path in self._failures:
             raise self._failures[path]
         try:
-            document = load_document(path)
+            document = self._load(path, referenced=True)
         except LoadError as exc:
             self._failures[path] = exc
             raise
         self._documents[path] = document
         return document
 
+    def _boundary(self, root: Path) -> Boundary:
+        """The boundary for a contract whose root file is ``root``."""
+        return self.policy.boundary_for(root)
+
+    def _source(self, path: Path, referenced: bool) -> str:
+        """The text of ``path`` once the boundary admits it (a git workspace reads a commit instead)."""
+        real = self.boundary.admit(path, referenced)
+        return read_text(real, self.limits.file_size, shown=path)
+
+    def _load(self, path: Path, referenced: bool) -> Document:
+        limits = self.limits
+        if len(self._documents) >= limits.files:
+            raise LimitExceeded(path, f"the contract reaches more files than {describe('files', limits.files)} allows")
+        document = Document.from_text(path, self._source(path, referenced), limits)
+        self._count(document)
+        return document
+
+    def _count(self, document: Document) -> None:
+        self._size += document.size
+        self._refs += document.refs
+        limits = self.limits
+        if self._size > limits.total_size:
+            message = f"the contract's files hold more bytes than {describe('total_size', limits.total_size)} allows"
+            raise LimitExceeded(document.path, message)
+        if self._refs > limits.refs:
+            message = f"the contract's files hold more $refs than {describe('refs', limits.refs)} allows"
+            raise LimitExceeded(document.path, message)
+
     def resolve(self, base: Document, ref: str) -> Resolved:
         """Follow one ``$ref`` written in ``base``; raises :class:`RefError` if it leads nowhere."""
         path, pointer = ref_target(base.path, ref)
         try:
             document = self.document(path)
+        except LimitExceeded:
+            raise
+        except RefusedFile as exc:
+            raise RefRefused(ref, f"{_shown(path, base)}: {exc.message}") from None
         except ParseFailure as exc:
             message = f"{_shown(path, base)} does not parse (line {exc.line}): {exc.message}"
             raise RefError(ref, message) from None
@@ -163,20 +220,40 @@ class Workspace:
         reported: set[tuple[Path, str]] = set()
         for site in self._iter_reachable_sites():
             try:
-                self.resolve(site.document, site.ref)
+                reason = self._wrong_target(site)
+            except RefRefused as exc:
+                reason = f"refused $ref {site.ref!r}: {exc.message}"
             except RefError as exc:
-                key = (site.document.path, site.pointer)
-                if key in reported:
-                    continue
-                reported.add(key)
-                where = site.document.position(jsonpointer.child(site.pointer, "$ref"))
-                yield Problem(
-                    file=site.document.path,
-                    line=where.line,
-                    column=where.column,
-                    pointer=jsonpointer.child(site.pointer, "$ref"),
-                    message=f"broken $ref {site.ref!r}: {exc.message}",
-                )
+                reason = f"broken $ref {site.ref!r}: {exc.message}"
+            key = (site.document.path, site.pointer)
+            if reason is None or key in reported:
+                continue
+            reported.add(key)
+            where = site.document.position(jsonpointer.child(site.pointer, "$ref"))
+            yield Problem(
+                file=site.document.path,
+                line=where.line,
+                column=where.column,
+                pointer=jsonpointer.child(site.pointer, "$ref"),
+                message=reason,
+            )
+
+    def _wrong_target(self, site: RefSite) -> str | None:
+        """Why ``site``'s ref cannot stand for an object of its kind (a cycle, a scalar), or ``None``."""
+        target = self.resolve(site.document, site.ref)
+        seen = {(site.document.path, site.pointer)}
+        # A chain of refs to refs must end at an object; one that comes round again never does.
+        while isinstance(target.value, dict) and isinstance(target.value.get("$ref"), str):
+            key = (target.document.path, target.pointer)
+            if key in seen or len(seen) > _MAX_REF_HOPS:
+                return f"broken $ref {site.ref!r}: a cycle of references that never reaches an object"
+            seen.add(key)
+            target = self.resolve(target.document, target.value["$ref"])
+        value = target.value
+        if isinstance(value, dict) or (site.kind is Kind.SCHEMA and isinstance(value, bool)):
+            return None
+        where = _shown(target.document.path, site.document) + (f"#{target.pointer}" if target.pointer else "")
+        return f"broken $ref {site.ref!r}: {where} is {_a_value(value)}, not {_an_object(site.kind)}"
 
     def _iter_reachable_sites(self) -> Iterator[RefSite]:
         # Typed walk: a ref target is walked as the kind of object the ref stands for, so literal
@@ -225,25 +302,24 @@ def iter_refs(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def ref_target(base: Path, ref: str) -> tuple[Path, str]:
-    """Split a ``$ref`` written in file ``base`` into (absolute file path, JSON pointer)."""
+    """Split a ``$ref`` written in file ``base`` into (absolute file path, JSON pointer).
+
+    Raises :class:`RefRefused` for a URL (``file:`` and ``http:`` included) or an absolute path: a
+    contract names its files relative to itself, so where a ref leads never depends on the machine.
+    """
     location, _, fragment = ref.partition("#")
     if _SCHEME.match(location):
-        parts = urlsplit(location)
-        if parts.scheme != "file":
-            raise RefError(ref, f"only local files can be referenced, not {parts.scheme}: URLs")
-        # Imported here: urllib.request pulls in http.client and email (15 ms of every command's start-up)
-        # for the rare `file:` URL.
-        from urllib.request import url2pathname
-
-        path = Path(url2pathname(parts.path))
-    elif location:
-        path = base.parent / unquote(location)
-    else:
-        path = base
+        scheme = location.split(":", 1)[0]
+        raise RefRefused(ref, f"only files relative to this one can be referenced, not {scheme}: URLs")
+    path = unquote(location)
+    if "\x00" in path:
+        raise RefRefused(ref, "the path holds a NUL character")
+    if os.path.isabs(path) or path.startswith(("/", "\\")):
+        raise RefRefused(ref, "absolute paths cannot be referenced; write the path relative to this file")
     pointer = unquote(fragment)
     if pointer and not pointer.startswith("/"):
         raise RefError(ref, "the fragment must be a JSON pointer starting with '/' (no anchors)")
-    return _normal(path), pointer
+    return _normal(base.parent / path if path else base), pointer
 
 
 def _normal(path: Path) -> Path:
@@ -260,6 +336,20 @@ def _inside_walked(walked: set[tuple[Path, str]], key: tuple[Path, str]) -> bool
         if not pointer:
             return False
         pointer = jsonpointer.parent(pointer)
+
+
+def _a_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _an_object(kind: Kind) -> str:
+    # `pathItem` -> "a Path Item object", as the specification names them.
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", kind.value)
+    name = " ".join(word[0].upper() + word[1:] for word in words.split())
+    return f"an {name} object" if name[0] in "AEIOU" else f"a {name} object"
 
 
 def _shown(path: Path, base: Document) -> str:
