@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from contractkit.bundle.naming import ComponentNames, wanted_name
 from contractkit.loading import Document, LimitExceeded, LoadPolicy, RefError, Resolved, Workspace
@@ -83,10 +83,19 @@ class _Bundler:
             added.setdefault(section, {})[name] = self._copy(target.document, target.value, kind, 4)
         if added:
             components = result.setdefault("components", {})
+            if not isinstance(components, dict):
+                self._cannot_add("/components")
             for section in sorted(added, key=_SECTION_ORDER.index):
                 # Existing sections keep their place; assigning an adopted alias's name replaces it in place.
-                components.setdefault(section, {}).update(added[section])
+                entries = components.setdefault(section, {})
+                if not isinstance(entries, dict):
+                    self._cannot_add(f"/components/{section}")
+                entries.update(added[section])
         return dict(result)
+
+    def _cannot_add(self, pointer: str) -> NoReturn:
+        message = "is not a mapping, so the objects other files hold cannot be added to it"
+        raise BundleError([self._problem(self._root, pointer, message)])
 
     def _adopt_aliases(self, components: dict[str, Any]) -> None:
         """Let ``components/schemas/Money: {$ref: ../shared/money.yaml#/Money}`` hold Money itself.

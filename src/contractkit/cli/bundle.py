@@ -11,7 +11,6 @@ from contractkit.bundle import BundleError, bundle, dump
 from contractkit.cli.exit_codes import ExitCode
 from contractkit.cli.policy import RootOption, load_policy, stop_on
 from contractkit.loading import LimitExceeded, ParseFailure, UnreadableFile
-from contractkit.problems import display_path
 
 STDOUT = "-"
 
@@ -38,13 +37,10 @@ def bundle_command(
     policy = load_policy(root)
     try:
         document = bundle(contract, policy)
-    except LimitExceeded as exc:
+    except (LimitExceeded, UnreadableFile) as exc:
         stop_on(exc)
-    except UnreadableFile as exc:
-        typer.echo(f"{display_path(exc.path)}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
     except ParseFailure as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: /: {exc.message}", err=True)
+        typer.echo(exc.problem().format(), err=True)
         raise typer.Exit(ExitCode.PROBLEMS) from None
     except BundleError as exc:
         for problem in exc.problems:

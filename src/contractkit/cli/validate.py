@@ -45,7 +45,7 @@ def validate(
             limited += 1
             continue
         except UnreadableFile as exc:
-            typer.echo(f"{display_path(exc.path)}: {exc.message}", err=True)
+            typer.echo(exc.problem().format(), err=True)
             unreadable += 1
             continue
         # Contracts sharing a broken shared file would otherwise repeat its problems.

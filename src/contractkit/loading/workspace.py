@@ -24,7 +24,7 @@ from contractkit.loading.errors import LimitExceeded, LoadError, ParseFailure, R
 from contractkit.loading.limits import describe
 from contractkit.loading.policy import LoadPolicy
 from contractkit.loading.reader import read_text
-from contractkit.loading.structure import Kind, iter_objects
+from contractkit.loading.structure import Kind, iter_objects, object_name, value_kind
 from contractkit.problems import Problem
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -70,6 +70,8 @@ class Workspace:
         self._documents: dict[Path, Document] = {}
         self._failures: dict[Path, LoadError] = {}
         self._ref_problems: list[Problem] | None = None
+        self._chain_ends: dict[tuple[Path, str], Resolved | str] = {}
+        self._resolved: dict[tuple[Path, str], Resolved | RefError] = {}
         self._size = 0
         self._refs = 0
         path = root.path if isinstance(root, Document) else _normal(Path(root))
@@ -130,7 +132,25 @@ class Workspace:
             raise LimitExceeded(document.path, message)
 
     def resolve(self, base: Document, ref: str) -> Resolved:
-        """Follow one ``$ref`` written in ``base``; raises :class:`RefError` if it leads nowhere."""
+        """Follow one ``$ref`` written in ``base``; raises :class:`RefError` if it leads nowhere.
+
+        Answers are remembered per file and ref text: a bundle follows the same ref once per use, and
+        building a path for each would cost more than the rest of the work.
+        """
+        key = (base.path, ref)
+        known = self._resolved.get(key)
+        if known is None:
+            try:
+                known = self._resolve(base, ref)
+            except RefError as exc:
+                known = exc
+            self._resolved[key] = known
+        if isinstance(known, RefError):
+            # A new exception each time: raising one object again would keep growing its traceback.
+            raise type(known)(known.ref, known.message)
+        return known
+
+    def _resolve(self, base: Document, ref: str) -> Resolved:
         path, pointer = ref_target(base.path, ref)
         try:
             document = self.document(path)
@@ -241,19 +261,47 @@ class Workspace:
     def _wrong_target(self, site: RefSite) -> str | None:
         """Why ``site``'s ref cannot stand for an object of its kind (a cycle, a scalar), or ``None``."""
         target = self.resolve(site.document, site.ref)
-        seen = {(site.document.path, site.pointer)}
-        # A chain of refs to refs must end at an object; one that comes round again never does.
-        while isinstance(target.value, dict) and isinstance(target.value.get("$ref"), str):
-            key = (target.document.path, target.pointer)
-            if key in seen or len(seen) > _MAX_REF_HOPS:
-                return f"broken $ref {site.ref!r}: a cycle of references that never reaches an object"
-            seen.add(key)
-            target = self.resolve(target.document, target.value["$ref"])
-        value = target.value
+        end = self._chain_end(target)
+        if isinstance(end, str):
+            return f"broken $ref {site.ref!r}: {end}" if end else None
+        value = end.value
         if isinstance(value, dict) or (site.kind is Kind.SCHEMA and isinstance(value, bool)):
             return None
-        where = _shown(target.document.path, site.document) + (f"#{target.pointer}" if target.pointer else "")
-        return f"broken $ref {site.ref!r}: {where} is {_a_value(value)}, not {_an_object(site.kind)}"
+        where = _shown(end.document.path, site.document) + (f"#{end.pointer}" if end.pointer else "")
+        return f"broken $ref {site.ref!r}: {where} is {value_kind(value)}, not {object_name(site.kind)}"
+
+    def _chain_end(self, target: Resolved) -> Resolved | str:
+        """Where a chain of refs to refs ends, or why it does not (``""``: a broken link, reported at its own site).
+
+        Remembered for every link, so a thousand sites on one long chain walk it once.
+        """
+        walked: list[tuple[Path, str]] = []
+        result: Resolved | str
+        while True:
+            value = target.value
+            if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+                result = target
+                break
+            key = (target.document.path, target.pointer)
+            known = self._chain_ends.get(key)
+            if known is not None:
+                result = known
+                break
+            if key in walked:
+                result = "a cycle of references that never reaches an object"
+                break
+            if len(walked) >= _MAX_REF_HOPS:
+                result = f"a chain of more than {_MAX_REF_HOPS} references to references"
+                break
+            walked.append(key)
+            try:
+                target = self.resolve(target.document, value["$ref"])
+            except RefError:
+                result = ""
+                break
+        for key in walked:
+            self._chain_ends[key] = result
+        return result
 
     def _iter_reachable_sites(self) -> Iterator[RefSite]:
         # Typed walk: a ref target is walked as the kind of object the ref stands for, so literal
@@ -336,20 +384,6 @@ def _inside_walked(walked: set[tuple[Path, str]], key: tuple[Path, str]) -> bool
         if not pointer:
             return False
         pointer = jsonpointer.parent(pointer)
-
-
-def _a_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}
-    return names.get(type(value), f"a {type(value).__name__}")
-
-
-def _an_object(kind: Kind) -> str:
-    # `pathItem` -> "a Path Item object", as the specification names them.
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", kind.value)
-    name = " ".join(word[0].upper() + word[1:] for word in words.split())
-    return f"an {name} object" if name[0] in "AEIOU" else f"a {name} object"
 
 
 def _shown(path: Path, base: Document) -> str:

@@ -25,6 +25,9 @@ from contractkit.loading.limits import Limits, describe
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# Collections may only be plain mappings and sequences: `!!set`, `!!omap` or `!anything` is refused, not ignored.
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
@@ -93,9 +96,13 @@ def parse_yaml(path: Path, text: str, limits: Limits | None = None) -> tuple[Any
         root = loader.get_single_node()
         data = None if root is None else builder.build(root, 1)
     except _Refused as exc:
-        pointer = jsonpointer.join(reversed(exc.tokens))
-        line, column = exc.mark.line + 1, exc.mark.column + 1
-        raise exc.kind(path, exc.message, line, column, pointer) from None
+        tokens = list(reversed(exc.tokens))
+        if exc.at_alias:
+            # An alias has no position of its own (it is its anchor's node): point at what holds it.
+            line, column = YamlPositions(root).locate(tokens[:-1])
+        else:
+            line, column = exc.mark.line + 1, exc.mark.column + 1
+        raise exc.kind(path, exc.message, line, column, jsonpointer.join(tokens)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -110,6 +117,10 @@ def parse_yaml(path: Path, text: str, limits: Limits | None = None) -> tuple[Any
     return data, YamlPositions(root), builder.refs
 
 
+def _not_json(tag: str) -> str:
+    return f"invalid YAML: the tag {tag} gives a value JSON cannot hold"
+
+
 def _too_deep(limit: int) -> str:
     return f"nested deeper than {describe('depth', limit)} allows"
 
@@ -117,11 +128,12 @@ def _too_deep(limit: int) -> str:
 class _Refused(Exception):
     """Raised while building; each mapping on the way out adds its key, so the error knows its pointer."""
 
-    def __init__(self, kind: type[LoadError], message: str, mark: Any) -> None:
+    def __init__(self, kind: type[LoadError], message: str, mark: Any, at_alias: bool = False) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.mark = mark
+        self.at_alias = at_alias
         self.tokens: list[str] = []
 
 
@@ -147,6 +159,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             if depth > self.limits.depth:
                 raise _Refused(LimitExceeded, _too_deep(self.limits.depth), node.start_mark)
+            if node.tag != _MAP_TAG:
+                raise _Refused(ParseFailure, _not_json(node.tag), node.start_mark)
             self._flatten(node, depth)
             mapping: dict[str, Any] = {}
             self._built[id(node)] = _BUILDING
@@ -164,6 +178,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if depth > self.limits.depth:
                 raise _Refused(LimitExceeded, _too_deep(self.limits.depth), node.start_mark)
+            if node.tag != _SEQ_TAG:
+                raise _Refused(ParseFailure, _not_json(node.tag), node.start_mark)
             sequence: list[Any] = []
             self._built[id(node)] = _BUILDING
             for index, item in enumerate(node.value):
@@ -176,11 +192,13 @@ class _Builder:
             return sequence
         try:
             value = self._loader.construct_object(node)
-        except ValueError:  # an integer of more digits than Python converts (4,300)
-            raise _Refused(ParseFailure, "invalid YAML: a number too long to convert", node.start_mark) from None
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            # PyYAML's constructors fail with these on an explicit tag its text does not fit (`!!bool x`,
+            # `!!timestamp x`) and on integers of more digits than Python converts (4,300).
+            message = f"invalid YAML: this scalar cannot be read as {node.tag}"
+            raise _Refused(ParseFailure, message, node.start_mark) from None
         if not isinstance(value, _JSON_SCALARS):
-            message = f"invalid YAML: the tag {node.tag} gives a value JSON cannot hold ({type(value).__name__})"
-            raise _Refused(ParseFailure, message, node.start_mark)
+            raise _Refused(ParseFailure, _not_json(node.tag), node.start_mark)
         self._built[id(node)] = value
         return value
 
@@ -188,16 +206,16 @@ class _Builder:
         """The shared value of an alias, once its expanded size and depth are counted."""
         if value is _BUILDING:
             message = "invalid YAML: an alias refers to a node that contains it (recursive aliases are not allowed)"
-            raise _Refused(ParseFailure, message, node.start_mark)
+            raise _Refused(ParseFailure, message, node.start_mark, at_alias=True)
         if not isinstance(value, dict | list):
             return value
         nodes, levels = self._measure(value)
         self._expanded += nodes
         if self._expanded > self.limits.expansion:
             message = f"YAML aliases expand to more nodes than {describe('expansion', self.limits.expansion)} allows"
-            raise _Refused(LimitExceeded, message, node.start_mark)
+            raise _Refused(LimitExceeded, message, node.start_mark, at_alias=True)
         if depth + levels - 1 > self.limits.depth:
-            raise _Refused(LimitExceeded, _too_deep(self.limits.depth), node.start_mark)
+            raise _Refused(LimitExceeded, _too_deep(self.limits.depth), node.start_mark, at_alias=True)
         return value
 
     def _measure(self, value: Any) -> tuple[int, int]:
@@ -220,8 +238,9 @@ class _Builder:
     def _flatten(self, node: Any, depth: int) -> None:
         """Apply ``<<`` merge keys in place, each key once (PyYAML's own copies every merged pair).
 
-        Precedence as in PyYAML: the mapping's own keys win over merged ones, earlier merged
-        mappings over later ones.
+        Precedence as the merge-key specification says: the mapping's own keys win over merged ones,
+        earlier merged mappings over later ones; within one merged mapping the last of repeated keys
+        wins, as it does in that mapping itself.
         """
         if id(node) in self._flattened:
             return
