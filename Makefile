@@ -34,9 +34,10 @@ run: $(STAMP)
 	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
 
 ## lint: contracts valid and following the guidelines, code formatted, typed, layered
+# --root .: the contracts' files may come from this checkout, also when it is a copy without .git.
 lint: $(STAMP)
-	$(BIN)/contractkit validate contracts/
-	$(BIN)/contractkit lint contracts/ --fail-on warning
+	$(BIN)/contractkit validate contracts/ --root .
+	$(BIN)/contractkit lint contracts/ --fail-on warning --root .
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
