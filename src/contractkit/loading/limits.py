@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 MIB = 1024 * 1024
+# The most nesting every command follows without meeting Python's recursion limit (tested at it).
+DEPTH_CEILING = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,8 @@ class Limits:
     files: int = 1_000
     # Nesting of mappings and lists in any file, and of a bundled document. Contractkit's own walks,
     # the OpenAPI validator and the diff recurse through nested schemas; 64 keeps all of them far from
-    # Python's recursion limit (1,000 frames) while real descriptions stay under 30.
+    # Python's recursion limit (1,000 frames) while real descriptions stay under 30. It can be raised
+    # to DEPTH_CEILING at most: bundling 400 levels already met the recursion limit.
     depth: int = 64
     # Nodes that YAML aliases and merge keys add to one file when expanded, and that `bundle` adds by
     # copying one referenced object into several places (path items and other objects it inlines).
@@ -37,6 +40,13 @@ class Limits:
     expansion: int = 100_000
     # `$ref` keys in all the files of one contract (literal data included).
     refs: int = 100_000
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            if getattr(self, item.name) < 1:
+                raise ValueError(f"the {item.name} limit must be at least 1")
+        if self.depth > DEPTH_CEILING:
+            raise ValueError(f"the depth limit can be at most {DEPTH_CEILING}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,10 @@ def limits_from_environment(environ: Mapping[str, str]) -> Limits:
         value = int(match.group(1)) * (_UNITS[match.group(2)[0].upper()] if match.group(2) else 1)
         if value < 1:
             raise LimitSettingError(f"{item.variable}={text!r}: a limit must be at least 1")
+        if item.field == "depth" and value > DEPTH_CEILING:
+            raise LimitSettingError(
+                f"{item.variable}={text!r}: nesting can be followed {DEPTH_CEILING} levels deep at most"
+            )
         changes[item.field] = value
     return replace(Limits(), **changes)
 

@@ -55,8 +55,9 @@ class RefSite:
 class Workspace:
     """Loads a root document and, on demand, the files its ``$ref``s name; resolves refs between them.
 
-    Files are parsed once and cached. Nothing here raises for a broken ``$ref`` found by
-    :meth:`check_refs`: those become :class:`~contractkit.problems.Problem` values.
+    Files are parsed once and cached. Nothing here raises for a broken or refused ``$ref`` found by
+    :meth:`check_refs`: those become :class:`~contractkit.problems.Problem` values. A limit met while
+    loading any file raises :class:`~contractkit.loading.errors.LimitExceeded` wherever it is met.
     """
 
     def __init__(self, root: Path | Document, policy: LoadPolicy | None = None) -> None:

@@ -60,3 +60,8 @@ def test_the_tools_page_lists_every_limit_with_its_default() -> None:
         # "32M (33,554,432)" or "1,000": the exact number is always there.
         numbers = [int(number.replace(",", "")) for number in re.findall(r"[\d,]{2,}", documented[setting.variable])]
         assert setting.default in numbers, setting.variable
+
+
+def test_a_limit_below_one_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        Limits(files=0)
