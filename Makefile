@@ -47,9 +47,10 @@ pg-down: $(STAMP)
 	@$(BIN)/dataservices pg down
 
 ## lint: contracts valid and following the guidelines, code formatted, typed, layered
+# --root .: the contracts' files may come from this checkout, also when it is a copy without .git.
 lint: $(STAMP)
-	$(BIN)/contractkit validate contracts/
-	$(BIN)/contractkit lint contracts/ --fail-on warning
+	$(BIN)/contractkit validate contracts/ --root .
+	$(BIN)/contractkit lint contracts/ --fail-on warning --root .
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -18,8 +18,19 @@ class Problem:
     column: int = 1
 
     def format(self, relative_to: Path | None = None) -> str:
-        """Render as ``file:line: pointer: message``, the shape editors and CI annotate from."""
-        return f"{display_path(self.file, relative_to)}:{self.line}: {self.pointer or '/'}: {self.message}"
+        """Render as ``file:line: pointer: message``, the shape editors and CI annotate from, on one line."""
+        return one_line(f"{display_path(self.file, relative_to)}:{self.line}: {self.pointer or '/'}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``, ``\\x85``).
+
+    Keys and values of a contract end up in findings; one holding a newline must not start a line of
+    its own that a reader, an editor or a CI log takes for another finding.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from contractkit.bundle import bundle
 from contractkit.discovery import find_contracts
-from contractkit.loading import load_document
+from contractkit.loading import LoadPolicy, load_document
 from contractkit.loading.pointer import local_target
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -76,12 +76,17 @@ class ProblemType:
 
 
 def load_contracts(contracts_dir: Path, repository: Path) -> list[Contract]:
-    """Every contract under ``contracts_dir`` (shared parts and pacts skipped), bundled."""
+    """Every contract under ``contracts_dir`` (shared parts and pacts skipped), bundled.
+
+    The repository is the root their files may come from, named rather than found, so the site also
+    builds from a copy without `.git`.
+    """
+    policy = LoadPolicy(root=repository)
     return [
         Contract(
             service=path.parent.name,
             source=path.resolve().relative_to(repository.resolve()).as_posix(),
-            document=bundle(path),
+            document=bundle(path, policy),
         )
         for path in find_contracts([contracts_dir])
     ]
@@ -89,7 +94,7 @@ def load_contracts(contracts_dir: Path, repository: Path) -> list[Contract]:
 
 def load_catalogue(path: Path) -> dict[str, ProblemType]:
     """The error catalogue by slug, in the file's order."""
-    raw: dict[str, dict[str, Any]] = load_document(path).data
+    raw: dict[str, dict[str, Any]] = load_document(path, LoadPolicy(root=path.parent)).data
     return {
         slug: ProblemType(
             slug=slug,

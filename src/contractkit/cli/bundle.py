@@ -9,8 +9,8 @@ import typer
 
 from contractkit.bundle import BundleError, bundle, dump
 from contractkit.cli.exit_codes import ExitCode
-from contractkit.loading import ParseFailure, UnreadableFile
-from contractkit.problems import display_path
+from contractkit.cli.policy import RootOption, load_policy, stop_on
+from contractkit.loading import LimitExceeded, ParseFailure, UnreadableFile
 
 STDOUT = "-"
 
@@ -25,20 +25,22 @@ def bundle_command(
         str | None,
         typer.Option("--format", help="yaml or json; overrides the output suffix (useful with stdout)."),
     ] = None,
+    root: RootOption = None,
 ) -> None:
     """Bundle a contract: pull every external $ref into components so one file stands alone.
 
-    Exit status: 0 written, 1 broken refs or unparsable files, 2 usage error or unreadable file.
+    Exit status: 0 written, 1 broken or refused refs or unparsable files, 2 usage error, unreadable
+    file or a limit reached (the CONTRACTKIT_MAX_* environment variables).
     """
     if output_format not in (None, "yaml", "json"):
         raise typer.BadParameter("must be yaml or json", param_hint="--format")
+    policy = load_policy(root)
     try:
-        document = bundle(contract)
-    except UnreadableFile as exc:
-        typer.echo(f"{display_path(exc.path)}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        document = bundle(contract, policy)
+    except (LimitExceeded, UnreadableFile) as exc:
+        stop_on(exc)
     except ParseFailure as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: /: {exc.message}", err=True)
+        typer.echo(exc.problem().format(), err=True)
         raise typer.Exit(ExitCode.PROBLEMS) from None
     except BundleError as exc:
         for problem in exc.problems:

@@ -10,8 +10,8 @@ import typer
 
 from contractkit.cli.collector import collector_paused
 from contractkit.cli.exit_codes import ExitCode
+from contractkit.cli.policy import RootOption, load_policy, stop_on
 from contractkit.loading import LoadError
-from contractkit.problems import display_path
 
 if TYPE_CHECKING:
     from contractkit.diff import DiffOptions, DiffReport
@@ -45,6 +45,7 @@ def diff_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge x-sunset dates as of this day (YYYY-MM-DD), not today.")
     ] = None,
+    root: RootOption = None,
 ) -> None:
     """Report what changed between two versions of a contract, how much it matters, and which consumers it breaks.
 
@@ -52,7 +53,8 @@ def diff_command(
     level (breaking, warning, info), the operation, both locations and, for breaking changes and warnings,
     the consumer interactions from the pacts that exercise it.
 
-    Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error or unreadable input.
+    Exit status: 0 nothing at or above --fail-on, 1 something is, 2 usage error, unreadable input or a
+    limit reached (the CONTRACTKIT_MAX_* environment variables).
     """
     # Imported here, like every command's library: `contractkit lint` need not load the diff.
     from contractkit.diff import DiffOptions, Level
@@ -64,7 +66,7 @@ def diff_command(
         raise typer.BadParameter(f"choose from {', '.join(_FAIL_ON)}", param_hint="--fail-on")
     if (git_base is None) == (base is None) or (base is None) != (revision is None):
         raise typer.BadParameter("give BASE and REVISION, or --git-base REF (not both)")
-    options = DiffOptions(today=_day(as_of) or DiffOptions().today, pacts=pacts)
+    options = DiffOptions(today=_day(as_of) or DiffOptions().today, pacts=pacts, policy=load_policy(root))
     with collector_paused():
         report = _run(base, revision, git_base, contracts, options)
     threshold = {"breaking": Level.BREAKING, "warning": Level.WARNING, "never": None}[fail_on]
@@ -102,7 +104,7 @@ def _run(
             return diff_git(git_base, contracts, options)
         return diff_contracts(str(base), str(revision), options)
     except LoadError as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
+        stop_on(exc)
     except GitError as exc:
         typer.echo(f"error: git: {exc}", err=True)
     raise typer.Exit(ExitCode.USAGE)

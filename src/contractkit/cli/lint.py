@@ -12,8 +12,8 @@ import typer
 from contractkit.cli.collector import collector_paused
 from contractkit.cli.contracts import contracts_or_exit
 from contractkit.cli.exit_codes import ExitCode
+from contractkit.cli.policy import RootOption, load_policy, stop_on
 from contractkit.loading import LoadError
-from contractkit.problems import display_path
 
 
 class OutputFormat(StrEnum):
@@ -45,6 +45,7 @@ def lint_command(
         Path | None, typer.Option("--waivers", help="Waivers file (default: nearest waivers.yaml above each contract).")
     ] = None,
     no_waivers: Annotated[bool, typer.Option("--no-waivers", help="Apply no waivers at all.")] = False,
+    root: RootOption = None,
 ) -> None:
     """Lint contracts against the API guideline (rules DSL-1xx to DSL-7xx), following $refs into shared files.
 
@@ -54,10 +55,12 @@ def lint_command(
     waiver is an error, one that matches nothing a warning. Directories are searched recursively,
     skipping shared/ and pacts/. Default: contracts/.
 
-    Exit status: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error
-    or unreadable input (a contract or waivers file that cannot be read or parsed).
+    Exit status: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error,
+    unreadable input (a contract or waivers file that cannot be read or parsed) or a limit reached
+    (the CONTRACTKIT_MAX_* environment variables).
     """
     contracts = contracts_or_exit(paths)
+    policy = load_policy(root)
     # Imported here, like every command's library: `contractkit diff` need not load the linter.
     from contractkit.lint import LintRequest, Severity, lint
 
@@ -67,13 +70,13 @@ def lint_command(
         fail_on=Severity(fail_on.value),
         waivers_file=waivers,
         use_waivers=not no_waivers,
+        policy=policy,
     )
     try:
         with collector_paused():
             outcome = lint(request)
     except LoadError as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        stop_on(exc)
     if output is None:
         outcome.write(sys.stdout)
         sys.stdout.flush()

@@ -11,7 +11,8 @@ import typer
 
 from contractkit.bundle import BundleError, bundle
 from contractkit.cli.exit_codes import ExitCode
-from contractkit.loading import LoadError
+from contractkit.cli.policy import RootOption, load_policy, stop_on
+from contractkit.loading import LoadError, LoadPolicy
 from contractkit.problems import display_path
 from contractkit.verify import ALL_PHASES, VerifyOptions
 
@@ -130,6 +131,7 @@ def verify_command(
             rich_help_panel=_CREDENTIALS,
         ),
     ] = None,
+    root: RootOption = None,
 ) -> None:
     """Verify a running implementation against its contract: its shapes, then its promises.
 
@@ -146,7 +148,7 @@ def verify_command(
     or at least `--token` (checks that need other tokens are then skipped, never passed).
 
     Exit status: 0 passed, 1 failures (an unreachable server included), 2 usage error,
-    unreadable contract, or a run Schemathesis could not start.
+    unreadable contract (or one past the CONTRACTKIT_MAX_* limits), or a run Schemathesis could not start.
     """
     from contractkit.kit import CredentialsError
     from contractkit.kit.configure import KitSetupError, kit_credentials, kit_options
@@ -157,7 +159,8 @@ def verify_command(
     if kit_only and not kit:
         raise typer.BadParameter("--kit-only and --no-kit leave nothing to run", param_hint="--kit-only")
     fixed_token = _token(token, token_env)
-    document = _bundled(contract)
+    policy = load_policy(root)
+    document = _bundled(contract, policy)
     try:
         credentials = kit_credentials(
             jwt_secret=jwt_secret,
@@ -189,7 +192,9 @@ def verify_command(
         )
     reasons = []
     if not kit_only:
-        exit_code = _schemathesis(contract, base_url, fixed_token, junit_xml, max_examples, seed, workers, selected)
+        exit_code = _schemathesis(
+            contract, base_url, fixed_token, junit_xml, max_examples, seed, workers, selected, policy
+        )
         if exit_code != 0:
             reasons.append(f"Schemathesis exit {exit_code}")
     if kit:
@@ -203,12 +208,11 @@ def verify_command(
         raise typer.Exit(ExitCode.PROBLEMS)
 
 
-def _bundled(contract: Path) -> dict[str, Any]:
+def _bundled(contract: Path, policy: LoadPolicy) -> dict[str, Any]:
     try:
-        return bundle(contract)
+        return bundle(contract, policy)
     except LoadError as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        stop_on(exc)
     except BundleError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)
@@ -230,6 +234,7 @@ def _schemathesis(
     seed: int | None,
     workers: int,
     phases: list[str],
+    policy: LoadPolicy,
 ) -> int:
     from contractkit.verify import verify  # Schemathesis loads only when a run starts
 
@@ -241,12 +246,12 @@ def _schemathesis(
         seed=seed,
         workers=workers,
         phases=tuple(phases),
+        policy=policy,
     )
     try:
         result = verify(contract, options, echo=typer.echo)
     except LoadError as exc:
-        typer.echo(f"{display_path(exc.path)}:{exc.line}: {exc.message}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
+        stop_on(exc)
     except BundleError as exc:
         for problem in exc.problems:
             typer.echo(problem.format(), err=True)

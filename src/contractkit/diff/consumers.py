@@ -9,7 +9,6 @@ segment (a template parameter matches any one segment).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from contractkit.diff.findings import Finding, Impact, Scope
 from contractkit.diff.operations import OperationKey
+from contractkit.loading import LimitExceeded, LoadError, LoadPolicy, load_document
 
 _RULE_TOKEN = re.compile(r"\.([^.\[]+)|\['([^']*)'\]|\[(\*|\d+)\]")
 
@@ -46,17 +46,27 @@ def provider_name(info: Any, contract: Path) -> str:
     return named if isinstance(named, str) and named else f"{contract.parent.name}-service"
 
 
-def load_pacts(directory: Path | None) -> tuple[list[Interaction], list[str]]:
-    """Every interaction of every pact file in ``directory``, and a note for each file that was skipped."""
+def load_pacts(directory: Path | None, policy: LoadPolicy | None = None) -> tuple[list[Interaction], list[str]]:
+    """Every interaction of every pact file in ``directory``, and a note for each file that was skipped.
+
+    Pacts are read like contracts (see :class:`~contractkit.loading.LoadPolicy`): a pull request can
+    add one that is a symlink out of the repository or to a device, which is skipped with its reason.
+    """
     if directory is None or not directory.is_dir():
         return [], []
     interactions: list[Interaction] = []
     notes: list[str] = []
     for path in sorted(directory.glob("*.json")):
         try:
-            pact = json.loads(path.read_text(encoding="utf-8"))
+            pact = load_document(path, policy).data
+        except LimitExceeded:
+            raise
+        except LoadError as exc:
+            notes.append(f"{path}: skipped, not a readable pact: {exc.message}")
+            continue
+        try:
             interactions.extend(_interactions(pact))
-        except (OSError, ValueError, AttributeError, TypeError) as exc:
+        except (ValueError, AttributeError, TypeError) as exc:
             notes.append(f"{path}: skipped, not a readable pact ({exc.__class__.__name__})")
     return interactions, notes
 

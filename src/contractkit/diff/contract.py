@@ -23,6 +23,7 @@ from contractkit.diff.security import (
     used_schemes,
 )
 from contractkit.diff.sides import Side
+from contractkit.loading import LoadPolicy
 
 
 def _today() -> date:
@@ -37,6 +38,8 @@ class DiffOptions:
     today: date = field(default_factory=_today)
     # Where consumer pacts are; None for no consumer impact.
     pacts: Path | None = Path("contracts/pacts")
+    # The root contracts and pacts must stay in, and the limits.
+    policy: LoadPolicy = field(default_factory=LoadPolicy)
 
 
 def compare_contracts(

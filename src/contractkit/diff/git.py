@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 from contractkit.discovery import CONTRACT_NAMES, SKIPPED_DIRECTORIES
-from contractkit.loading import Document, LoadError, UnreadableFile, Workspace
+from contractkit.loading import Boundary, LimitExceeded, LoadPolicy, RefusedFile, UnreadableFile, Workspace
+from contractkit.loading.limits import describe
 
 
 class GitError(Exception):
@@ -21,9 +22,11 @@ class GitError(Exception):
 
 def _git(args: list[str], cwd: Path) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, encoding="utf-8", check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise GitError(f"git {args[0]} gave something that is not UTF-8 text") from None
     if done.returncode != 0:
         raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed")
     return done.stdout
@@ -77,30 +80,34 @@ class GitTree:
 
 
 class GitWorkspace(Workspace):
-    """A workspace whose files come from a :class:`GitTree` instead of the disk."""
+    """A workspace whose files come from a :class:`GitTree` instead of the disk.
 
-    def __init__(self, tree: GitTree, root: Path) -> None:
+    The same boundary and limits apply; the root defaults to the repository. Git stores a symlink as
+    the text of its target, so nothing read here can lead outside the repository by a link.
+    """
+
+    def __init__(self, tree: GitTree, root: Path, policy: LoadPolicy | None = None) -> None:
         self._tree = tree
-        self._loaded: dict[Path, Document] = {}
-        self._failed: dict[Path, LoadError] = {}
-        super().__init__(self.document(root))
+        super().__init__(root, policy)
 
     @property
     def loaded(self) -> set[Path]:
         """The files read so far."""
-        return set(self._loaded)
+        return set(self.documents)
 
-    def document(self, path: Path) -> Document:
-        """The document at ``path`` in the commit, read once; raises :class:`LoadError` (also cached)."""
-        path = Path(os.path.normpath(Path(path).absolute()))
-        if path in self._loaded:
-            return self._loaded[path]
-        if path in self._failed:
-            raise self._failed[path]
+    def _boundary(self, root: Path) -> Boundary:
+        return Boundary(self.policy.root if self.policy.root is not None else self._tree.repository)
+
+    def _source(self, path: Path, referenced: bool) -> str:
         try:
-            document = Document.from_text(path, self._tree.read(path))
-        except LoadError as exc:
-            self._failed[path] = exc
-            raise
-        self._loaded[path] = document
-        return document
+            inside = self._tree.repository / self._tree.relative(path)
+        except GitError:
+            raise RefusedFile(path, f"outside the repository {self._tree.repository}") from None
+        self.boundary.admit_lexically(inside, referenced)
+        text = self._tree.read(path)
+        if len(text) > self.limits.file_size:
+            limit = describe("file_size", self.limits.file_size)
+            raise LimitExceeded(path, f"file is larger than {limit} bytes allows")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        return text

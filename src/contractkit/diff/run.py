@@ -11,28 +11,30 @@ from contractkit.diff.findings import ContractDiff, DiffReport
 from contractkit.diff.git import GitTree, GitWorkspace
 from contractkit.diff.sides import Side
 from contractkit.discovery import find_contracts
-from contractkit.loading import Workspace
+from contractkit.loading import LoadPolicy, Workspace
 
 
-def open_side(spec: str | Path) -> Side:
+def open_side(spec: str | Path, policy: LoadPolicy | None = None) -> Side:
     """A side from a file path, or from ``REF:PATH`` (read from git) when no such file exists.
 
-    Raises :class:`~contractkit.loading.LoadError` for an unreadable or unparsable root file and
-    :class:`~contractkit.diff.git.GitError` when git cannot answer.
+    Raises :class:`~contractkit.loading.LoadError` for an unreadable or unparsable root file (or one
+    past the ``policy``'s limits) and :class:`~contractkit.diff.git.GitError` when git cannot answer.
     """
     path = Path(spec)
     if path.exists() or ":" not in str(spec):
-        return Side(Workspace(path))
+        return Side(Workspace(path, policy))
     ref, _, name = str(spec).partition(":")
     tree = GitTree(ref)
-    return Side(GitWorkspace(tree, Path(name).absolute()), tree.label)
+    return Side(GitWorkspace(tree, Path(name).absolute(), policy), tree.label)
 
 
 def diff_contracts(base: str | Path, revision: str | Path, options: DiffOptions | None = None) -> DiffReport:
     """Compare two contracts; each is a file or ``REF:PATH``."""
     options = options or DiffOptions()
-    interactions, notes = load_pacts(options.pacts)
-    contract = compare_contracts(open_side(base), open_side(revision), options, interactions)
+    interactions, notes = load_pacts(options.pacts, options.policy)
+    contract = compare_contracts(
+        open_side(base, options.policy), open_side(revision, options.policy), options, interactions
+    )
     return DiffReport((contract,), tuple(notes))
 
 
@@ -42,7 +44,7 @@ def diff_git(ref: str, contracts: Path = Path("contracts"), options: DiffOptions
     A contract differs when its root file or any file its refs reach (on either side) changed.
     """
     options = options or DiffOptions()
-    interactions, notes = load_pacts(options.pacts)
+    interactions, notes = load_pacts(options.pacts, options.policy)
     tree = GitTree(ref)
     changed = {_real(path) for path in tree.changed(contracts)}
     if not changed:
@@ -51,8 +53,8 @@ def diff_git(ref: str, contracts: Path = Path("contracts"), options: DiffOptions
     new = {_real(path): path for path in find_contracts([contracts])} if contracts.is_dir() else {}
     results: list[ContractDiff] = []
     for path in sorted({*old, *new}):
-        base = GitWorkspace(tree, old[path]) if path in old else None
-        revision = Workspace(new[path]) if path in new else None
+        base = GitWorkspace(tree, old[path], options.policy) if path in old else None
+        revision = Workspace(new[path], options.policy) if path in new else None
         if path not in changed and not _reaches(base, revision, changed):
             continue
         results.append(

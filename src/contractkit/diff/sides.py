@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from contractkit.diff.findings import Location
-from contractkit.loading import Document, RefError, Workspace
+from contractkit.loading import Document, RefError, RefRefused, Workspace
 from contractkit.loading import pointer as jsonpointer
 from contractkit.problems import display_path
 
@@ -107,17 +107,29 @@ class Side:
         return found
 
     def deref(self, node: Node) -> Node | None:
-        """``node`` with every ``$ref`` followed; ``None`` (and the reason kept in ``broken``) when one is broken."""
+        """``node`` with every ``$ref`` followed; ``None`` (and the reason kept in ``broken``) when one is broken.
+
+        A ref must lead to an object (or, for a schema, a boolean): one that leads to a number or a
+        string is broken too, not an empty object that would hide every change behind it.
+        """
+        site: Node | None = None
         for _ in range(_MAX_HOPS):
             value = node.value
             ref = value.get("$ref") if isinstance(value, dict) else None
             if not isinstance(ref, str):
+                if site is not None and not isinstance(value, dict | bool):
+                    self.broken.setdefault(
+                        (site.document, site.pointer),
+                        f"$ref {site.value['$ref']!r} leads to {value!r:.40}, not an object",
+                    )
+                    return None
                 return node
             cache_key = (id(node.document), ref)
             target = self.target(node.document, ref)
             if target is None:
                 self.broken.setdefault((node.document, node.pointer), self._reasons[cache_key])
                 return None
+            site = site or node
             node = target
         self.broken.setdefault((node.document, node.pointer), "the reference chain does not end")
         return None
@@ -129,6 +141,9 @@ class Side:
             return self._targets[cache_key]
         try:
             resolved = self.workspace.resolve(document, ref)
+        except RefRefused as exc:
+            self._reasons[cache_key] = f"refused $ref {ref!r}: {exc.message}"
+            found = None
         except RefError as exc:
             self._reasons[cache_key] = f"broken $ref {ref!r}: {exc.message}"
             found = None

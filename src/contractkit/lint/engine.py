@@ -12,8 +12,9 @@ from pathlib import Path
 from contractkit.lint.context import LintContext
 from contractkit.lint.finding import Descriptor, Finding, Result
 from contractkit.lint.registry import Registry, Severity, default_registry
+from contractkit.lint.unresolved import UNRESOLVED_REF, unresolved_findings
 from contractkit.lint.waivers import WAIVER_CHECKS, Waiver, apply_waivers
-from contractkit.loading import Document, Workspace
+from contractkit.loading import Document, LimitExceeded, LoadPolicy, Workspace
 from contractkit.loading import pointer as jsonpointer
 
 
@@ -46,6 +47,8 @@ def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[F
 
     A check that crashes on a document it did not expect (the not-quite-valid ones out there)
     becomes a finding of its rule at the document root, so one bug never hides the other rules.
+    Every ``$ref`` the checks could not follow is an ``unresolved-ref`` finding after them; a limit
+    met while following one stops the run (:class:`~contractkit.loading.LimitExceeded`).
     """
     registry = registry or default_registry()
     context = LintContext(workspace)
@@ -55,10 +58,13 @@ def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[F
             continue
         try:
             findings.extend(entry.check(context))
+        except LimitExceeded:
+            raise
         except Exception as exc:  # reported as a finding, see the docstring
             where = traceback.extract_tb(exc.__traceback__)[-1]
             message = f"internal error in this rule's check: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
             findings.append(Finding(entry.rule, workspace.root, "", message))
+    findings.extend(unresolved_findings(context.refs))
     return findings
 
 
@@ -109,17 +115,19 @@ def lint_contracts(
     waivers: Sequence[Waiver] = (),
     today: date | None = None,
     registry: Registry | None = None,
+    policy: LoadPolicy | None = None,
 ) -> LintReport:
     """Lint each contract, merge results (a shared file's finding is reported once), apply waivers.
 
-    Raises :class:`~contractkit.loading.LoadError` for a contract that cannot be read or parsed.
+    Raises :class:`~contractkit.loading.LoadError` for a contract that cannot be read or parsed, or
+    that goes past the ``policy``'s limits.
     """
     registry = registry or default_registry()
     results: list[Result] = []
     seen: set[tuple[str, str, str, str]] = set()
     files: dict[Path, list[Path]] = {}
     for index, contract in enumerate(contracts):
-        workspace = Workspace(contract)
+        workspace = Workspace(contract, policy)
         found = lint_workspace(workspace, registry)
         if index == 0:
             seen.update(result.identity() for result in found)
@@ -134,6 +142,7 @@ def lint_contracts(
     linted = {path for paths in files.values() for path in paths}
     merged = apply_waivers(results, waivers, linted, today or date.today())
     descriptors: list[Descriptor] = [entry.rule for entry in registry.entries() if entry.check is not None]
+    descriptors.append(UNRESOLVED_REF)
     descriptors.extend(WAIVER_CHECKS)
     return LintReport(
         contracts=list(files),

@@ -3,7 +3,9 @@
 Validation uses jsonschema-rs (Rust; about fifty times faster than the pure-Python ``jsonschema`` on
 big documents). Every file of the contract is registered once under its ``file://`` URI, so a
 schema is validated in place with ``{"$ref": "<file>#<pointer>"}`` and its relative refs resolve
-as they are written; validators are cached per schema. OpenAPI 3.0 schemas are validated as JSON
+as they are written; validators are cached per schema. jsonschema-rs would fetch any other URI
+itself (files from disk, ``http:`` from the network): its retriever here refuses every one, so only
+files the workspace admitted are ever seen. OpenAPI 3.0 schemas are validated as JSON
 Schema draft 4 (boolean ``exclusiveMinimum``) and ``nullable: true`` is honoured by ignoring the
 errors it would excuse.
 """
@@ -72,6 +74,10 @@ def _beside(ctx: LintContext, holder: Node, schema: Node) -> Iterator[ExampleUse
                 yield ExampleUse(schema, example.child("value"))
 
 
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"{uri} is not one of the contract's files; lint never fetches schemas")
+
+
 class ExampleValidator:
     """Validates example values against the schemas of one contract."""
 
@@ -79,6 +85,7 @@ class ExampleValidator:
         self._openapi_30 = openapi_30
         self._documents = documents
         self._registry_built: Any = None
+        self._registry_failed = False
         self._leaves: dict[str, Any] = {}
 
     def problems(self, uses: list[ExampleUse]) -> Iterator[tuple[ExampleUse, str]]:
@@ -104,11 +111,18 @@ class ExampleValidator:
                         yield use, problem
 
     def _registry(self) -> Any:
-        # Built on first need: copying a 13 MB document into Rust costs about 0.1 s and 100 MB.
+        # Built on first need: copying a 13 MB document into Rust costs about 0.1 s and 100 MB. A
+        # registry that cannot be built (a ref to something not registered) is not retried per schema.
+        if self._registry_failed:
+            raise ValueError("the contract's schemas refer to something outside its files")
         if self._registry_built is None:
             draft = jsonschema_rs.Draft4 if self._openapi_30 else jsonschema_rs.Draft202012
             documents = [(doc.uri, doc.data) for doc in self._documents if isinstance(doc.data, dict)]
-            self._registry_built = jsonschema_rs.Registry(documents, draft=draft)
+            try:
+                self._registry_built = jsonschema_rs.Registry(documents, draft=draft, retriever=_refuse)
+            except (ValueError, jsonschema_rs.ReferencingError):
+                self._registry_failed = True
+                raise
         return self._registry_built
 
     def _problem(self, validator: Any, use: ExampleUse) -> str | None:
@@ -130,12 +144,12 @@ class ExampleValidator:
         try:
             if leaf is None:
                 reference = {"$ref": f"{schema.document.uri}#{quote(schema.pointer, safe='/~')}"}
-                return cls(reference, registry=self._registry(), validate_formats=True)
+                return cls(reference, registry=self._registry(), validate_formats=True, retriever=_refuse)
             # Most examples sit on small leaf schemas (`type: string, format: uri`), many of them
             # identical: compile those standalone, once per distinct shape, without the registry.
             validator = self._leaves.get(leaf)
             if validator is None:
-                validator = self._leaves[leaf] = cls(json.loads(leaf), validate_formats=True)
+                validator = self._leaves[leaf] = cls(json.loads(leaf), validate_formats=True, retriever=_refuse)
             return validator
         except (ValueError, jsonschema_rs.ReferencingError):
             # A schema the validator cannot compile (a broken ref, a bad regex) is validate's to report.

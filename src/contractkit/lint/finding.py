@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from contractkit.lint.registry import Rule, Severity
+from contractkit.lint.registry import Severity
 from contractkit.loading import Document
 
 if TYPE_CHECKING:
@@ -33,14 +33,14 @@ class Descriptor(Protocol):
 class Finding:
     """A rule broken at one node of one file; positions are computed only for findings, once, later."""
 
-    rule: Rule
+    rule: Descriptor
     document: Document
     # The pointer inside `document`, the file that really holds the node (after following `$ref`s).
     pointer: str
     message: str
 
     @classmethod
-    def at(cls, rule: Rule, node: Node, message: str) -> Finding:
+    def at(cls, rule: Descriptor, node: Node, message: str) -> Finding:
         """A finding about ``node``."""
         return cls(rule, node.document, node.pointer, message)
 

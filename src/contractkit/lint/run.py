@@ -12,6 +12,7 @@ from contractkit.lint.engine import LintReport, lint_contracts
 from contractkit.lint.registry import Severity
 from contractkit.lint.reporters import REPORTERS, Reporter, ReportOptions, render
 from contractkit.lint.waivers import Waiver, find_waivers_file, load_waivers
+from contractkit.loading import LoadPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class LintRequest:
     use_waivers: bool = True
     today: date | None = None
     relative_to: Path = field(default_factory=Path.cwd)
+    # The root files must stay in and the limits; waivers files are read under the same policy.
+    policy: LoadPolicy = field(default_factory=LoadPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +53,22 @@ def collect_waivers(request: LintRequest) -> list[Waiver]:
     """The waivers that apply to the request; raises :class:`~contractkit.loading.LoadError` for a bad file."""
     if not request.use_waivers:
         return []
+    policy = request.policy
     if request.waivers_file is not None:
-        return load_waivers(request.waivers_file)
-    files = dict.fromkeys(found for contract in request.contracts if (found := find_waivers_file(contract)))
-    return [waiver for file in files for waiver in load_waivers(file)]
+        return load_waivers(request.waivers_file, policy)
+    files = dict.fromkeys(
+        found
+        for contract in request.contracts
+        if (found := find_waivers_file(contract, policy.boundary_for(contract).root))
+    )
+    return [waiver for file in files for waiver in load_waivers(file, policy)]
 
 
 def lint(request: LintRequest) -> LintOutcome:
     """Lint the contracts and apply waivers; raises ``LoadError`` for unreadable input."""
     if request.output_format not in REPORTERS:
         raise ValueError(f"unknown format {request.output_format!r}; choose from {', '.join(REPORTERS)}")
-    report = lint_contracts(request.contracts, collect_waivers(request), request.today)
+    report = lint_contracts(request.contracts, collect_waivers(request), request.today, policy=request.policy)
     options = ReportOptions(fail_on=request.fail_on, relative_to=request.relative_to)
     reporter = REPORTERS[request.output_format](options)
     return LintOutcome(report, reporter, summarize(report), report.fails(request.fail_on))

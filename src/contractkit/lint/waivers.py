@@ -18,7 +18,7 @@ from typing import Any
 
 from contractkit.lint.finding import Result, WaiverInfo
 from contractkit.lint.registry import GUIDE, Severity
-from contractkit.loading import Document, LoadError, load_document
+from contractkit.loading import Document, LoadError, LoadPolicy, UnreadableFile, load_document
 
 WAIVERS_FILE = "waivers.yaml"
 _FIELDS = ("rule", "file", "pointer", "reason", "owner", "expires")
@@ -78,19 +78,29 @@ class Waiver:
         )
 
 
-def find_waivers_file(contract: Path) -> Path | None:
-    """The nearest ``waivers.yaml`` in the contract's directory or one of its parents."""
+def find_waivers_file(contract: Path, root: Path | None = None) -> Path | None:
+    """The nearest ``waivers.yaml`` in the contract's directory or one of its parents up to ``root``."""
     directory = _normal(contract).parent
+    top = _normal(root) if root is not None else None
     for folder in (directory, *directory.parents):
+        if top is not None and folder != top and top not in folder.parents:
+            return None
         candidate = folder / WAIVERS_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate
     return None
 
 
-def load_waivers(path: Path) -> list[Waiver]:
-    """Read a waivers file (``waivers: [...]``); raises :class:`WaiverFileError` for anything wrong in it."""
-    document = load_document(path)
+def load_waivers(path: Path, policy: LoadPolicy | None = None) -> list[Waiver]:
+    """Read a waivers file (``waivers: [...]``); raises :class:`WaiverFileError` for anything wrong in it.
+
+    The file is read like a contract (regular file, inside the root, within the limits): it is
+    found next to contracts a pull request may change.
+    """
+    try:
+        document = load_document(path, policy)
+    except UnreadableFile as exc:
+        raise WaiverFileError(exc.path, f"waivers file: {exc.message}") from None
     data = document.data
     entries = data.get("waivers") if isinstance(data, dict) else None
     if data is None or (isinstance(data, dict) and entries is None):

@@ -9,6 +9,7 @@ extensions, ``default``, ``enum``...) is literal data.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -174,3 +175,18 @@ def iter_objects(value: Any, kind: Kind = Kind.DOCUMENT, pointer: str = "") -> I
         base = f"{pointer}/{escape(key)}"
         for name, member in members(shape, item):
             yield from iter_objects(member, child_kind, base if name is None else f"{base}/{escape(name)}")
+
+
+def object_name(kind: Kind) -> str:
+    """``"a Path Item object"``: the kind as the specification names it, for messages."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", kind.value)
+    name = " ".join(word[0].upper() + word[1:] for word in words.split())
+    return f"an {name} object" if name[0] in "AEIOU" else f"a {name} object"
+
+
+def value_kind(value: Any) -> str:
+    """``"a number"``: what a value is, for messages that must not quote the value itself."""
+    if value is None:
+        return "null"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), f"a {type(value).__name__}")

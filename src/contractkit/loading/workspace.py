@@ -1,4 +1,10 @@
-"""A root contract plus every file its ``$ref``s reach, with refs resolved across files."""
+"""A root contract plus every file its ``$ref``s reach, with refs resolved across files.
+
+Every file goes through one door, :meth:`Workspace.document`: the :class:`~contractkit.loading.boundary.Boundary`
+admits it (inside the root, YAML or JSON, not in ``.git``), the reader checks it is a regular file of
+at most ``Limits.file_size`` bytes, and the workspace counts files, bytes and ``$ref`` keys against
+the other limits. A refused file becomes a refused ``$ref`` (a finding); a limit stops the command.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from contractkit.loading import pointer as jsonpointer
-from contractkit.loading.document import Document, Position, load_document
-from contractkit.loading.errors import LoadError, ParseFailure, RefError
-from contractkit.loading.structure import Kind, iter_objects
+from contractkit.loading.boundary import Boundary
+from contractkit.loading.document import Document, Position
+from contractkit.loading.errors import LimitExceeded, LoadError, ParseFailure, RefError, RefRefused, RefusedFile
+from contractkit.loading.limits import describe
+from contractkit.loading.policy import LoadPolicy
+from contractkit.loading.reader import read_text
+from contractkit.loading.structure import Kind, iter_objects, object_name, value_kind
 from contractkit.problems import Problem
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -45,16 +55,34 @@ class RefSite:
 class Workspace:
     """Loads a root document and, on demand, the files its ``$ref``s name; resolves refs between them.
 
-    Files are parsed once and cached. Nothing here raises for a broken ``$ref`` found by
-    :meth:`check_refs`: those become :class:`~contractkit.problems.Problem` values.
+    Files are parsed once and cached. Nothing here raises for a broken or refused ``$ref`` found by
+    :meth:`check_refs`: those become :class:`~contractkit.problems.Problem` values. A limit met while
+    loading any file raises :class:`~contractkit.loading.errors.LimitExceeded` wherever it is met.
     """
 
-    def __init__(self, root: Path | Document) -> None:
-        """Load ``root``; raises :class:`~contractkit.loading.errors.LoadError` if it cannot be parsed."""
-        self.root = root if isinstance(root, Document) else load_document(Path(root))
-        self._documents: dict[Path, Document] = {_normal(self.root.path): self.root}
+    def __init__(self, root: Path | Document, policy: LoadPolicy | None = None) -> None:
+        """Load ``root``; raises :class:`~contractkit.loading.errors.LoadError` if it cannot be loaded.
+
+        ``policy`` gives the root folder files must stay in and the limits (default: the contract's
+        repository, else its folder, and the default :class:`~contractkit.loading.limits.Limits`).
+        """
+        self.policy = policy if policy is not None else LoadPolicy()
+        self.limits = self.policy.limits
+        self._documents: dict[Path, Document] = {}
         self._failures: dict[Path, LoadError] = {}
         self._ref_problems: list[Problem] | None = None
+        self._chain_ends: dict[tuple[Path, str], Resolved | str] = {}
+        self._resolved: dict[tuple[Path, str], Resolved | RefError] = {}
+        self._size = 0
+        self._refs = 0
+        path = root.path if isinstance(root, Document) else _normal(Path(root))
+        self.boundary = self._boundary(path)
+        if isinstance(root, Document):
+            self._count(root)
+            self.root = root
+        else:
+            self.root = self._load(path, referenced=False)
+        self._documents[_normal(self.root.path)] = self.root
 
     @property
     def documents(self) -> Mapping[Path, Document]:
@@ -69,18 +97,68 @@ class Workspace:
         if path in self._failures:
             raise self._failures[path]
         try:
-            document = load_document(path)
+            document = self._load(path, referenced=True)
         except LoadError as exc:
             self._failures[path] = exc
             raise
         self._documents[path] = document
         return document
 
+    def _boundary(self, root: Path) -> Boundary:
+        """The boundary for a contract whose root file is ``root``."""
+        return self.policy.boundary_for(root)
+
+    def _source(self, path: Path, referenced: bool) -> str:
+        """The text of ``path`` once the boundary admits it (a git workspace reads a commit instead)."""
+        real = self.boundary.admit(path, referenced)
+        return read_text(real, self.limits.file_size, shown=path)
+
+    def _load(self, path: Path, referenced: bool) -> Document:
+        limits = self.limits
+        if len(self._documents) >= limits.files:
+            raise LimitExceeded(path, f"the contract reaches more files than {describe('files', limits.files)} allows")
+        document = Document.from_text(path, self._source(path, referenced), limits)
+        self._count(document)
+        return document
+
+    def _count(self, document: Document) -> None:
+        self._size += document.size
+        self._refs += document.refs
+        limits = self.limits
+        if self._size > limits.total_size:
+            message = f"the contract's files hold more bytes than {describe('total_size', limits.total_size)} allows"
+            raise LimitExceeded(document.path, message)
+        if self._refs > limits.refs:
+            message = f"the contract's files hold more $refs than {describe('refs', limits.refs)} allows"
+            raise LimitExceeded(document.path, message)
+
     def resolve(self, base: Document, ref: str) -> Resolved:
-        """Follow one ``$ref`` written in ``base``; raises :class:`RefError` if it leads nowhere."""
+        """Follow one ``$ref`` written in ``base``; raises :class:`RefError` if it leads nowhere.
+
+        Answers are remembered per file and ref text: a bundle follows the same ref once per use, and
+        building a path for each would cost more than the rest of the work.
+        """
+        key = (base.path, ref)
+        known = self._resolved.get(key)
+        if known is None:
+            try:
+                known = self._resolve(base, ref)
+            except RefError as exc:
+                known = exc
+            self._resolved[key] = known
+        if isinstance(known, RefError):
+            # A new exception each time: raising one object again would keep growing its traceback.
+            raise type(known)(known.ref, known.message)
+        return known
+
+    def _resolve(self, base: Document, ref: str) -> Resolved:
         path, pointer = ref_target(base.path, ref)
         try:
             document = self.document(path)
+        except LimitExceeded:
+            raise
+        except RefusedFile as exc:
+            raise RefRefused(ref, f"{_shown(path, base)}: {exc.message}") from None
         except ParseFailure as exc:
             message = f"{_shown(path, base)} does not parse (line {exc.line}): {exc.message}"
             raise RefError(ref, message) from None
@@ -163,20 +241,68 @@ class Workspace:
         reported: set[tuple[Path, str]] = set()
         for site in self._iter_reachable_sites():
             try:
-                self.resolve(site.document, site.ref)
+                reason = self._wrong_target(site)
+            except RefRefused as exc:
+                reason = f"refused $ref {site.ref!r}: {exc.message}"
             except RefError as exc:
-                key = (site.document.path, site.pointer)
-                if key in reported:
-                    continue
-                reported.add(key)
-                where = site.document.position(jsonpointer.child(site.pointer, "$ref"))
-                yield Problem(
-                    file=site.document.path,
-                    line=where.line,
-                    column=where.column,
-                    pointer=jsonpointer.child(site.pointer, "$ref"),
-                    message=f"broken $ref {site.ref!r}: {exc.message}",
-                )
+                reason = f"broken $ref {site.ref!r}: {exc.message}"
+            key = (site.document.path, site.pointer)
+            if reason is None or key in reported:
+                continue
+            reported.add(key)
+            where = site.document.position(jsonpointer.child(site.pointer, "$ref"))
+            yield Problem(
+                file=site.document.path,
+                line=where.line,
+                column=where.column,
+                pointer=jsonpointer.child(site.pointer, "$ref"),
+                message=reason,
+            )
+
+    def _wrong_target(self, site: RefSite) -> str | None:
+        """Why ``site``'s ref cannot stand for an object of its kind (a cycle, a scalar), or ``None``."""
+        target = self.resolve(site.document, site.ref)
+        end = self._chain_end(target)
+        if isinstance(end, str):
+            return f"broken $ref {site.ref!r}: {end}" if end else None
+        value = end.value
+        if isinstance(value, dict) or (site.kind is Kind.SCHEMA and isinstance(value, bool)):
+            return None
+        where = _shown(end.document.path, site.document) + (f"#{end.pointer}" if end.pointer else "")
+        return f"broken $ref {site.ref!r}: {where} is {value_kind(value)}, not {object_name(site.kind)}"
+
+    def _chain_end(self, target: Resolved) -> Resolved | str:
+        """Where a chain of refs to refs ends, or why it does not (``""``: a broken link, reported at its own site).
+
+        Remembered for every link, so a thousand sites on one long chain walk it once.
+        """
+        walked: list[tuple[Path, str]] = []
+        result: Resolved | str
+        while True:
+            value = target.value
+            if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+                result = target
+                break
+            key = (target.document.path, target.pointer)
+            known = self._chain_ends.get(key)
+            if known is not None:
+                result = known
+                break
+            if key in walked:
+                result = "a cycle of references that never reaches an object"
+                break
+            if len(walked) >= _MAX_REF_HOPS:
+                result = f"a chain of more than {_MAX_REF_HOPS} references to references"
+                break
+            walked.append(key)
+            try:
+                target = self.resolve(target.document, value["$ref"])
+            except RefError:
+                result = ""
+                break
+        for key in walked:
+            self._chain_ends[key] = result
+        return result
 
     def _iter_reachable_sites(self) -> Iterator[RefSite]:
         # Typed walk: a ref target is walked as the kind of object the ref stands for, so literal
@@ -225,25 +351,24 @@ def iter_refs(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def ref_target(base: Path, ref: str) -> tuple[Path, str]:
-    """Split a ``$ref`` written in file ``base`` into (absolute file path, JSON pointer)."""
+    """Split a ``$ref`` written in file ``base`` into (absolute file path, JSON pointer).
+
+    Raises :class:`RefRefused` for a URL (``file:`` and ``http:`` included) or an absolute path: a
+    contract names its files relative to itself, so where a ref leads never depends on the machine.
+    """
     location, _, fragment = ref.partition("#")
     if _SCHEME.match(location):
-        parts = urlsplit(location)
-        if parts.scheme != "file":
-            raise RefError(ref, f"only local files can be referenced, not {parts.scheme}: URLs")
-        # Imported here: urllib.request pulls in http.client and email (15 ms of every command's start-up)
-        # for the rare `file:` URL.
-        from urllib.request import url2pathname
-
-        path = Path(url2pathname(parts.path))
-    elif location:
-        path = base.parent / unquote(location)
-    else:
-        path = base
+        scheme = location.split(":", 1)[0]
+        raise RefRefused(ref, f"only files relative to this one can be referenced, not {scheme}: URLs")
+    path = unquote(location)
+    if "\x00" in path:
+        raise RefRefused(ref, "the path holds a NUL character")
+    if os.path.isabs(path) or path.startswith(("/", "\\")):
+        raise RefRefused(ref, "absolute paths cannot be referenced; write the path relative to this file")
     pointer = unquote(fragment)
     if pointer and not pointer.startswith("/"):
         raise RefError(ref, "the fragment must be a JSON pointer starting with '/' (no anchors)")
-    return _normal(path), pointer
+    return _normal(base.parent / path if path else base), pointer
 
 
 def _normal(path: Path) -> Path:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contractkit.loading import ParseFailure, Workspace
+from contractkit.loading import LoadPolicy, ParseFailure, Workspace
 from contractkit.problems import Problem
 from contractkit.validate.spec_validator import spec_problems
 
 
-def validate_contract(path: Path | str) -> list[Problem]:
+def validate_contract(path: Path | str, policy: LoadPolicy | None = None) -> list[Problem]:
     """Every problem in the contract at ``path``, sorted by file and line; empty when it is valid.
 
-    Parse errors, broken ``$ref``s (missing file, missing pointer, unparsable file) and
-    specification errors are all problems. A file that cannot be read at all raises
-    :class:`~contractkit.loading.UnreadableFile`: that is a usage error, not a contract problem.
+    Parse errors, broken or refused ``$ref``s (missing file, missing pointer, unparsable file, a
+    file outside the root) and specification errors are all problems. A file that cannot be read
+    at all raises :class:`~contractkit.loading.UnreadableFile` and one past the ``policy``'s limits
+    :class:`~contractkit.loading.LimitExceeded`: those are not problems of the contract's design.
     """
     try:
-        workspace = Workspace(Path(path))
+        workspace = Workspace(Path(path), policy)
     except ParseFailure as exc:
         return [Problem(exc.path, exc.line, "", exc.message, exc.column)]
     return validate_workspace(workspace)

@@ -27,7 +27,7 @@ from openapi_spec_validator.validation.keywords import KeywordValidator
 from openapi_spec_validator.validation.validators import SpecValidator
 from referencing.exceptions import Unresolvable
 
-from contractkit.loading import LoadError, Workspace
+from contractkit.loading import LimitExceeded, LoadError, RefusedFile, Workspace
 from contractkit.loading import pointer as jsonpointer
 from contractkit.problems import Problem
 
@@ -50,17 +50,45 @@ def spec_problems(workspace: Workspace, refs_reported: bool = False) -> list[Pro
     if validator_class is None:
         message = f"unsupported `openapi` version {data.get('openapi')!r}: expected 3.0.x, 3.1.x or 3.2.x"
         return [_problem(workspace, "/openapi", message)]
-    spec = SchemaPath.from_dict(data, base_uri=root.uri, handlers=_handlers(workspace))
+    handlers = _WorkspaceOnly(workspace)
+    spec = SchemaPath.from_dict(data, base_uri=root.uri, handlers=handlers)
     problems: list[Problem] = []
     try:
         for error in validator_class(spec, base_uri=root.uri).iter_errors():
             tokens = [str(token) for token in error.absolute_path]
             problems.append(_problem(workspace, jsonpointer.join(tokens), _message(error)))
     except (Unresolvable, LoadError) as exc:
+        limit = _limit_behind(exc)
+        if limit is not None:
+            raise limit from None
         reason = "a broken $ref (reported separately)" if refs_reported else f"an unresolvable reference: {exc}"
         message = _shorten(f"validation stopped early at {reason}; fix it to see any further problems")
         problems.append(_problem(workspace, "", message))
+    except Exception as exc:  # the validator's own crash on a malformed document, see below
+        # openapi-spec-validator walks documents it has just found invalid (a path item that is a
+        # number, a $ref cycle) and fails with KeyError, AttributeError or RecursionError. What it had
+        # reported stands; the rest is named by the exception type only (its text can quote the document).
+        limit = _limit_behind(exc)
+        if limit is not None:
+            raise limit from None
+        message = (
+            f"validation stopped early: the OpenAPI validator could not go on ({type(exc).__name__}); "
+            "fix the problems reported here to see any further ones"
+        )
+        problems.append(_problem(workspace, "", message))
     return problems
+
+
+def _limit_behind(exc: BaseException) -> LimitExceeded | None:
+    """A limit met while the validator followed a reference (it wraps what its retriever raised)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, LimitExceeded):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _validator_for(version: object) -> type[SpecValidator] | None:
@@ -92,16 +120,30 @@ def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
 
 
-def _handlers(workspace: Workspace) -> dict[str, Any]:
-    """Retrieval for the validator's ref resolver: files come from the workspace, never the network."""
+class _WorkspaceOnly(dict[str, Any]):
+    """Retrieval for the validator's ref resolver: files through the workspace, every other scheme refused.
 
-    def from_workspace(uri: str) -> Any:
-        return workspace.document(Path(url2pathname(urlsplit(uri).path))).data
+    jsonschema-path opens any scheme it has no handler for with ``urllib`` (``ftp:``, ``http:``...);
+    claiming every scheme keeps it from ever doing so. Files go through the workspace, so the root
+    boundary and the limits apply to them too.
+    """
 
-    def refuse(uri: str) -> Any:
-        raise LoadError(Path(uri), "only local files can be referenced")
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self._workspace = workspace
 
-    return {"file": from_workspace, "http": refuse, "https": refuse}
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Any:
+        return self._from_workspace if scheme == "file" else self._refuse
+
+    def _from_workspace(self, uri: str) -> Any:
+        return self._workspace.document(Path(url2pathname(urlsplit(uri).path))).data
+
+    @staticmethod
+    def _refuse(uri: str) -> Any:
+        raise RefusedFile(Path(urlsplit(uri).scheme or "?"), "only files relative to the contract can be referenced")
 
 
 def _locating(name: str, keyword: type[KeywordValidator]) -> type[KeywordValidator]:

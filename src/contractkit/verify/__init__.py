@@ -14,13 +14,15 @@ from contractkit.verify.tuning import SEMANTIC_REJECTION, semantic_rejections
 
 if TYPE_CHECKING:
     from contractkit.verify.config import accepted_statuses, bearer_schemes, schemathesis_config
-    from contractkit.verify.verification import VerifyResult, verify
+    from contractkit.verify.verification import PreparedRun, VerifyResult, prepare, verify
 
 _LAZY = {
     "accepted_statuses": "contractkit.verify.config",
     "bearer_schemes": "contractkit.verify.config",
     "schemathesis_config": "contractkit.verify.config",
+    "PreparedRun": "contractkit.verify.verification",
     "VerifyResult": "contractkit.verify.verification",
+    "prepare": "contractkit.verify.verification",
     "verify": "contractkit.verify.verification",
 }
 
@@ -34,10 +36,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ALL_PHASES",
     "SEMANTIC_REJECTION",
+    "PreparedRun",
     "VerifyOptions",
     "VerifyResult",
     "accepted_statuses",
     "bearer_schemes",
+    "prepare",
     "schemathesis_config",
     "semantic_rejections",
     "verify",

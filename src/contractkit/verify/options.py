@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contractkit.loading import LoadPolicy
+
 # Every Schemathesis phase; a contract is only verified when all of them ran.
 ALL_PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -22,6 +24,8 @@ class VerifyOptions:
     seed: int | None = None
     workers: int = 1
     phases: Sequence[str] = field(default=ALL_PHASES)
+    # The root the contract's files must stay in, and the loading limits.
+    policy: LoadPolicy = field(default_factory=LoadPolicy)
 
     def __post_init__(self) -> None:
         unknown = [phase for phase in self.phases if phase not in ALL_PHASES]

@@ -24,8 +24,14 @@ def contract_path(service: str, contracts_dir: Path | None = None) -> Path:
 
 
 def load_contract(service: str, contracts_dir: Path | None = None) -> tuple[Contract, str]:
-    """Bundle the service's contract into one document; return it indexed and as YAML text."""
-    from contractkit.bundle import bundle, dump_yaml
+    """Bundle the service's contract into one document; return it indexed and as YAML text.
 
-    document = bundle(contract_path(service, contracts_dir))
+    The contracts folder is the root its files may come from: a deployment that copies `contracts/`
+    without the repository around it still finds `shared/`.
+    """
+    from contractkit.bundle import bundle, dump_yaml
+    from contractkit.loading import LoadPolicy
+
+    folder = contracts_dir or _REPOSITORY_CONTRACTS
+    document = bundle(contract_path(service, folder), LoadPolicy(root=folder))
     return Contract(document), dump_yaml(document)

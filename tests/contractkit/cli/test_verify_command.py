@@ -75,7 +75,8 @@ def test_without_the_contract_s_tuning_schema_valid_rejections_fail(
     contract = copy / "contract" / "openapi.yaml"
     contract.write_text(contract.read_text().replace("x-semantic-rejection: true", "x-semantic-rejection: false"))
     server = live_server(make_app(token=TOKEN))
-    result = _verify(server, "--token", TOKEN, "--phases", "coverage,fuzzing", contract=contract)
+    # The copy lies outside any repository: `--root` lets it reach its `../shared` files.
+    result = _verify(server, "--token", TOKEN, "--phases", "coverage,fuzzing", "--root", str(copy), contract=contract)
     assert result.exit_code == ExitCode.PROBLEMS, result.output
     assert "Schema-valid request rejected" in result.output
 

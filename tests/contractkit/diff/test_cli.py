@@ -63,7 +63,7 @@ def test_an_unparsable_contract_is_a_located_error_not_a_traceback(tmp_path: Pat
     broken.write_text("openapi: 3.1.0\npaths: {\n", encoding="utf-8")
     code, out, error = _run(str(broken), REVISION)
     assert code == ExitCode.USAGE
-    assert "openapi.yaml:3: invalid YAML" in error
+    assert "openapi.yaml:3: /: invalid YAML" in error
     assert "Traceback" not in out + error
 
 

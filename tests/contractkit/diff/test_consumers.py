@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from contractkit.diff import DiffOptions, diff_contracts
@@ -68,12 +69,15 @@ def test_the_backoffice_pact_names_the_interactions_a_coupon_change_breaks(tmp_p
     # A copy of the real contracts with one change: `code` (sent by the backoffice when creating a coupon,
     # read back in every coupon it gets) must be shorter.
     shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
+    # In a repository of its own, so its refs to contracts/shared/ stay under its root.
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
     revised = tmp_path / "contracts" / "coupon" / "openapi.yaml"
     text = revised.read_text(encoding="utf-8")
     before = "      maxLength: 32\n      example: SUMMER10\n"
     assert text.count(before) == 1
     revised.write_text(text.replace(before, "      maxLength: 8\n      example: SUMMER10\n"), encoding="utf-8")
     report = diff_contracts(COUPON, revised, DiffOptions(pacts=ROOT / "contracts" / "pacts"))
+    assert not [f for f in report.findings if f.check.id == "unresolved-ref"]
     create = next(
         f for f in report.findings if f.check.id == "request-length-narrowed" and f.operation == "POST /v1/coupons"
     )

@@ -57,12 +57,17 @@ def warnings_only(tmp_path: Path) -> Path:
     return contract
 
 
+def _root(contract: Path) -> list[str]:
+    # The copy lies outside any repository: its root must be named for `../shared` to be read.
+    return ["--root", str(contract.parents[2])]
+
+
 def test_warnings_fail_only_with_fail_on_warning(warnings_only: Path) -> None:
-    code, out, summary = _lint(str(warnings_only))
+    code, out, summary = _lint(str(warnings_only), *_root(warnings_only))
     assert code == ExitCode.OK
     assert "0 errors, 1 warning, 0 waived" in summary
     assert " warning DSL-105: " in out
-    code, _, _ = _lint(str(warnings_only), "--fail-on", "warning")
+    code, _, _ = _lint(str(warnings_only), *_root(warnings_only), "--fail-on", "warning")
     assert code == ExitCode.PROBLEMS
 
 
@@ -78,9 +83,9 @@ def test_no_waivers_reports_the_waived_findings(warnings_only: Path) -> None:
         "    expires: 2999-01-01\n",
         encoding="utf-8",
     )
-    code, _, summary = _lint(str(warnings_only), "--fail-on", "warning")
+    code, _, summary = _lint(str(warnings_only), *_root(warnings_only), "--fail-on", "warning")
     assert (code, "0 errors, 0 warnings, 1 waived" in summary) == (ExitCode.OK, True), summary
-    code, _, summary = _lint(str(warnings_only), "--fail-on", "warning", "--no-waivers")
+    code, _, summary = _lint(str(warnings_only), *_root(warnings_only), "--fail-on", "warning", "--no-waivers")
     assert code == ExitCode.PROBLEMS
     assert "0 errors, 1 warning, 0 waived" in summary
 
@@ -125,7 +130,7 @@ def test_unreadable_or_malformed_waivers_exit_2(tmp_path: Path) -> None:
     bad.write_text("waivers:\n  - rule: DSL-301\n", encoding="utf-8")
     code, _, err = _lint(str(DONE_WHEN), "--waivers", str(bad))
     assert code == ExitCode.USAGE
-    assert "waivers.yaml:2: waiver: missing or empty" in err
+    assert "waivers.yaml:2: /: waiver: missing or empty" in err
 
 
 def test_empty_directory_is_a_usage_error(tmp_path: Path) -> None:

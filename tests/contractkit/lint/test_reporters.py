@@ -14,6 +14,7 @@ from jsonschema import Draft4Validator
 
 from contractkit.lint.registry import default_registry
 from contractkit.lint.run import LintRequest, lint
+from contractkit.lint.unresolved import UNRESOLVED_REF
 from contractkit.lint.waivers import WAIVER_CHECKS
 
 HERE = Path(__file__).parent
@@ -97,8 +98,10 @@ def test_sarif_lists_every_rule_with_its_help_uri_and_locates_results(waivers: P
     run = _sarif(waivers)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     checked = [entry.rule for entry in default_registry().entries() if entry.check is not None]
-    assert [rule["id"] for rule in rules] == [rule.id for rule in checked] + [check.id for check in WAIVER_CHECKS]
-    assert all(rule["helpUri"].startswith("https://dataservices.example.com/guidelines/") for rule in rules)
+    expected = [rule.id for rule in checked] + [UNRESOLVED_REF.id] + [check.id for check in WAIVER_CHECKS]
+    assert [rule["id"] for rule in rules] == expected
+    assert all(rule["helpUri"].startswith("https://dataservices.example.com/guidelines/") for rule in rules[:-3])
+    assert rules[-3]["helpUri"] == "https://dataservices.example.com/tools/#unresolved-ref"
     money = next(r for r in run["results"] if r["ruleId"] == "DSL-301")
     location = money["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "fixtures/done-when/coupon/openapi.yaml", "uriBaseId": "%SRCROOT%"}

@@ -76,7 +76,8 @@ def test_repeated_and_no_pointers() -> None:
 
 
 def _real_documents() -> Iterator[Path]:
-    yield from sorted((REPOSITORY / "tests").rglob("*.json"))
+    # The hostile corpus is not real documents: some of it is not even valid JSON for Python.
+    yield from sorted(path for path in (REPOSITORY / "tests").rglob("*.json") if "hostile" not in path.parts)
     yield from sorted(BENCH_SPECS.glob("*/*.json"))
 
 

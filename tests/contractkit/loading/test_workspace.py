@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contractkit.loading import Kind, RefError, Workspace, pointer, ref_target
+from contractkit.loading import Kind, RefError, RefRefused, Workspace, pointer, ref_target
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 REFS = FIXTURES / "refs"
@@ -85,7 +85,7 @@ def test_broken_refs_become_problems_with_file_and_line() -> None:
 def test_resolve_raises_ref_error(workspace: Workspace) -> None:
     with pytest.raises(RefError, match="has nothing at /Nope"):
         workspace.resolve(workspace.root, "#/Nope")
-    with pytest.raises(RefError, match="only local files"):
+    with pytest.raises(RefRefused, match="only files relative to this one can be referenced, not https: URLs"):
         workspace.resolve(workspace.root, "https://example.com/schemas.yaml#/Money")
     with pytest.raises(RefError, match="JSON pointer"):
         workspace.resolve(workspace.root, "#Money")
@@ -94,7 +94,22 @@ def test_resolve_raises_ref_error(workspace: Workspace) -> None:
 def test_ref_target_normalises_paths_and_decodes_fragments() -> None:
     assert ref_target(ROOT, "../shared/./schemas.yaml#/Money") == (SCHEMAS, "/Money")
     assert ref_target(ROOT, "#/paths/~1v1~1x%7Bid%7D") == (ROOT, "/paths/~1v1~1x{id}")
-    assert ref_target(ROOT, SCHEMAS.as_uri() + "#/Node") == (SCHEMAS, "/Node")
+    assert ref_target(ROOT, "../shared/sch%65mas.yaml") == (SCHEMAS, "")
+
+
+@pytest.mark.parametrize(
+    ("ref", "reason"),
+    [
+        (SCHEMAS.as_uri() + "#/Node", "not file: URLs"),
+        (str(SCHEMAS) + "#/Node", "absolute paths cannot be referenced"),
+        ("/etc/passwd", "absolute paths cannot be referenced"),
+        ("%2Fetc%2Fpasswd", "absolute paths cannot be referenced"),
+        ("schemas%00.yaml", "NUL character"),
+    ],
+)
+def test_ref_target_refuses_urls_and_absolute_paths(ref: str, reason: str) -> None:
+    with pytest.raises(RefRefused, match=reason):
+        ref_target(ROOT, ref)
 
 
 def test_follow_returns_the_physical_node_or_raises(workspace: Workspace) -> None:

@@ -88,3 +88,8 @@ def test_problem_format_is_file_line_pointer_message(tmp_path: Path) -> None:
     problem = Problem(tmp_path / "a" / "openapi.yaml", 12, "/paths", "something is wrong")
     assert problem.format(relative_to=tmp_path) == "a/openapi.yaml:12: /paths: something is wrong"
     assert Problem(tmp_path / "x.yaml", 1, "", "m").format(relative_to=tmp_path) == "x.yaml:1: /: m"
+
+
+def test_a_finding_stays_on_one_line_whatever_the_keys_hold(tmp_path: Path) -> None:
+    problem = Problem(tmp_path / "x.yaml", 3, "/paths/a\nb", "bad key 'a\nfake.yaml:1: /: injected'")
+    assert problem.format(relative_to=tmp_path) == "x.yaml:3: /paths/a\\nb: bad key 'a\\nfake.yaml:1: /: injected'"

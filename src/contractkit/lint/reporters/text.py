@@ -6,6 +6,7 @@ from typing import TextIO
 
 from contractkit.lint.engine import LintReport
 from contractkit.lint.reporters.base import ReportOptions
+from contractkit.problems import one_line
 
 
 class TextReporter:
@@ -24,4 +25,4 @@ class TextReporter:
             if result.waiver is not None:
                 waiver = result.waiver
                 line += f" (waived until {waiver.expires}, owner {waiver.owner}: {waiver.reason})"
-            out.write(line + "\n")
+            out.write(one_line(line) + "\n")

@@ -1,0 +1,46 @@
+"""JSON to data: nesting past the limit located, numbers and strings Python cannot hold refused, refs counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractkit.loading import Document, LimitExceeded, Limits, ParseFailure
+
+
+def test_nesting_past_the_limit_names_where(tmp_path: Path) -> None:
+    text = '{"a": 1,\n "deep": [[[[{"x": 1}]]]]}'
+    assert Document.from_text(tmp_path / "c.json", text, Limits(depth=6)).data["deep"] == [[[[{"x": 1}]]]]
+    with pytest.raises(LimitExceeded, match="CONTRACTKIT_MAX_DEPTH=5") as caught:
+        Document.from_text(tmp_path / "c.json", text, Limits(depth=5))
+    assert (caught.value.pointer, caught.value.line) == ("/deep/0/0/0/0", 2)
+
+
+def test_nesting_past_the_decoder_is_the_same_limit(tmp_path: Path) -> None:
+    text = '{"a": 1,\n "deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(LimitExceeded, match="CONTRACTKIT_MAX_DEPTH") as caught:
+        Document.from_text(tmp_path / "c.json", text)
+    assert caught.value.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"big": ' + "9" * 5000 + "}", "Exceeds the limit"),
+        ('{"title": "half \\ud800 a pair"}', "surrogate"),
+    ],
+)
+def test_json_python_cannot_hold_is_a_parse_failure(tmp_path: Path, text: str, reason: str) -> None:
+    with pytest.raises(ParseFailure, match=reason):
+        Document.from_text(tmp_path / "c.json", text)
+
+
+def test_pairs_of_surrogate_escapes_are_text(tmp_path: Path) -> None:
+    document = Document.from_text(tmp_path / "c.json", '{"title": "\\ud83d\\ude00"}')
+    assert document.data == {"title": "\U0001f600"}
+
+
+def test_ref_keys_are_counted(tmp_path: Path) -> None:
+    document = Document.from_text(tmp_path / "c.json", '{"a": {"$ref": "#/b"}, "b": [{"$ref": "#/a"}, {}]}')
+    assert document.refs == 2
