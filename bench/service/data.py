@@ -10,15 +10,17 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from dataservices.common.db import Database
 from dataservices.common.idempotency import COMPLETED, IN_FLIGHT
 from dataservices.common.migrate import upgrade
 from dataservices.common.timestamps import format_utc, utc_now
+from dataservices.coupon.app import coupon_service
 from dataservices.coupon.schemas import CouponCreate
-from dataservices.coupon.service import CouponService
+from dataservices.coupon.settings import CouponSettings
 from dataservices.coupon.tables import coupons, idempotency_keys, redemptions
 
 SPREAD_COUPONS = 1000
@@ -64,15 +66,15 @@ def _coupon(code: str, *, total_limit: int | None, per_user_limit: int) -> Coupo
 
 async def _seed(url: str, spread_count: int) -> SeededCoupons:
     database = Database(url)
-    service = CouponService(database)
+    service = coupon_service(CouponSettings(database_url=url), database)
     try:
         spread = [
-            await service.create(_coupon(f"BENCH{i:04d}", total_limit=None, per_user_limit=1))
+            (await service.create(_coupon(f"BENCH{i:04d}", total_limit=None, per_user_limit=1))).value
             for i in range(spread_count)
         ]
         # Unique users and orders make every hot redemption succeed; the high per-user limit says so twice.
-        hot = await service.create(_coupon("BENCHHOT", total_limit=None, per_user_limit=1_000_000))
-        burst = await service.create(_coupon("BENCHBURST", total_limit=BURST_LIMIT, per_user_limit=1))
+        hot = (await service.create(_coupon("BENCHHOT", total_limit=None, per_user_limit=1_000_000))).value
+        burst = (await service.create(_coupon("BENCHBURST", total_limit=BURST_LIMIT, per_user_limit=1))).value
     finally:
         await database.dispose()
     return SeededCoupons(
@@ -92,17 +94,19 @@ def migrate_and_seed(url: str, spread_count: int = SPREAD_COUPONS) -> SeededCoup
 async def _outcome(url: str, tag: str) -> RunOutcome:
     database = Database(url)
     pattern = f"{tag}-%"
+    keys = idempotency_keys.c
+
+    def count(connection: Connection) -> tuple[int | None, list[Any]]:
+        made = connection.scalar(select(func.count()).where(redemptions.c.order_id.like(pattern)))
+        by_state = connection.execute(
+            select(keys.state, keys.response_status, func.count())
+            .where(keys.idempotency_key.like(pattern))
+            .group_by(keys.state, keys.response_status)
+        ).all()
+        return made, list(by_state)
+
     try:
-        async with database.read() as session:
-            made = await session.scalar(select(func.count()).where(redemptions.c.order_id.like(pattern)))
-            keys = idempotency_keys.c
-            by_state = (
-                await session.execute(
-                    select(keys.state, keys.response_status, func.count())
-                    .where(keys.idempotency_key.like(pattern))
-                    .group_by(keys.state, keys.response_status)
-                )
-            ).all()
+        made, by_state = await database.read(count)
     finally:
         await database.dispose()
     completed = sum(count for state, status, count in by_state if state == COMPLETED and status == 201)
@@ -117,10 +121,14 @@ def run_outcome(url: str, tag: str) -> RunOutcome:
 
 async def _usage(url: str, coupon_id: str) -> tuple[int, int]:
     database = Database(url)
+
+    def usage(connection: Connection) -> tuple[Any, Any]:
+        confirmed = connection.scalar(select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id))
+        made = connection.scalar(select(func.count()).where(redemptions.c.coupon_id == coupon_id))
+        return confirmed, made
+
     try:
-        async with database.read() as session:
-            confirmed = await session.scalar(select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id))
-            made = await session.scalar(select(func.count()).where(redemptions.c.coupon_id == coupon_id))
+        confirmed, made = await database.read(usage)
     finally:
         await database.dispose()
     return int(confirmed or 0), int(made or 0)

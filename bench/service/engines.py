@@ -55,7 +55,7 @@ class SQLite:
         path = self._workdir / f"{label}.db"
         if path.exists():
             raise FileExistsError(path)
-        return f"sqlite+aiosqlite:///{path}"
+        return f"sqlite:///{path}"
 
     def server_environment(self, url: str) -> dict[str, str]:
         return {"DATASERVICES_COUPON_DATABASE_URL": url}

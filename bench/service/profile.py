@@ -4,7 +4,7 @@ py-spy samples the running server process without restarting it. `--nonblocking`
 at each sample (pausing at 100-200 Hz cut the throughput by half and more), and `--gil` samples only the thread that
 holds the GIL: the samples taken over those possible say how busy the interpreter was, and each sample is put in
 the part of the stack it belongs to, judged by the innermost frame that matches one (so SQLAlchemy calling into
-aiosqlite counts as aiosqlite's hand-off, and the service calling `json` counts as JSON).
+the driver counts as SQLite itself, and the service calling `json` counts as JSON).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ SAMPLES_PER_SECOND = 100
 
 # (part, substrings of a frame "function (file:line)" that belong to it); the first part that matches wins.
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("aiosqlite hand-off (queue, futures, wake-ups)", ("aiosqlite/", "_read_from_self", "queue.py", "threading.py")),
+    ("SQLite itself (statements, commits)", ("do_execute", "do_commit", "sqlite3")),
+    ("database thread hand-off (queues, futures, wake-ups)", ("queue.py", "threading.py", "concurrent/futures/")),
     ("event loop waiting (epoll)", ("selectors.py",)),
     ("JWT verification", ("jwt/", "common/auth.py")),
     ("contract validation (jsonschema)", ("jsonschema", "referencing/", "rpds", "common/validation.py")),

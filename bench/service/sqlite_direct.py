@@ -5,8 +5,9 @@ only queue on the write lock and pay for the hand-offs: on the development machi
 about 3.5 times the redemptions of eight aiosqlite connections). The connection sets the service's PRAGMAs, on a
 database the service's migrations made. The statements are the ones the service sends (SQLAlchemy's SQL, copied;
 `tests/bench/test_service_bench.py` checks they still are), in the ideal shape of ONE transaction per redemption:
-claim the idempotency key, read the coupon, take a use, count the user's use, insert the redemption, store the
-answer on the key row, commit.
+claim the idempotency key, read the coupon, give back the uses of its expired holds, check the order holds no
+redemption of it yet, take a use, count the user's use, insert the redemption, store the answer on the key row,
+commit.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from datetime import timedelta
 from sqlalchemy.engine import make_url
 
 from bench.service.results import Sample
-from dataservices.common.db import SQLITE_BUSY_TIMEOUT_MS
+from dataservices.common.db import SQLITE_LOCK_TIMEOUT_SECONDS
 from dataservices.common.ids import new_id
 from dataservices.common.timestamps import utc_now
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    f"PRAGMA busy_timeout={int(SQLITE_LOCK_TIMEOUT_SECONDS * 1000)}",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=FULL",
 )
@@ -51,6 +52,15 @@ _COUPON_COLUMNS = (
 READ_COUPON = _COUPON_COLUMNS + " WHERE coupons.id = ?"
 # `GET /v1/coupons?code=` with the default page size of 20 (one extra row tells whether another page exists).
 LIST_BY_CODE = _COUPON_COLUMNS + " WHERE coupons.code = ? ORDER BY coupons.id DESC LIMIT ? OFFSET ?"
+# Expired holds of the coupon give their use back before a new one is taken (none expire in the benchmark).
+RELEASE_EXPIRED_HOLDS = (
+    "UPDATE redemptions SET status=?, updated_at=? WHERE redemptions.status = ? AND redemptions.hold_expires_at <= ? "
+    "AND redemptions.coupon_id = ? RETURNING coupon_id, user_id"
+)
+FIND_ORDER = (
+    "SELECT redemptions.id FROM redemptions WHERE redemptions.coupon_id = ? AND redemptions.order_id = ? "
+    "AND redemptions.status IN (?, ?)"
+)
 TAKE_USAGE = (
     "UPDATE coupons SET confirmed_count=(coupons.confirmed_count + ?) WHERE coupons.id = ? AND coupons.status = ? "
     "AND coupons.starts_at <= ? AND coupons.expires_at > ? AND (coupons.total_limit IS NULL OR "
@@ -71,7 +81,16 @@ STORE_ANSWER = (
     "AND idempotency_keys.locked_at = ?"
 )
 # The statements of one redemption, in order, for the test that compares them with what the service sends.
-REDEMPTION_STATEMENTS = (CLAIM_KEY, READ_COUPON, TAKE_USAGE, TAKE_USER_USAGE, INSERT_REDEMPTION, STORE_ANSWER)
+REDEMPTION_STATEMENTS = (
+    CLAIM_KEY,
+    READ_COUPON,
+    RELEASE_EXPIRED_HOLDS,
+    FIND_ORDER,
+    TAKE_USAGE,
+    TAKE_USER_USAGE,
+    INSERT_REDEMPTION,
+    STORE_ANSWER,
+)
 
 
 def _stamp() -> str:
@@ -112,6 +131,9 @@ def redeem_once(connection: sqlite3.Connection, coupon_id: str, unique: str) -> 
         coupon = execute(READ_COUPON, ("RESERVED", now, coupon_id)).fetchone()
         if coupon is None:
             raise RuntimeError(f"no coupon {coupon_id}")
+        execute(RELEASE_EXPIRED_HOLDS, ("RELEASED", now, "RESERVED", now, coupon_id)).fetchall()
+        if execute(FIND_ORDER, (coupon_id, unique, "RESERVED", "CONFIRMED")).fetchone() is not None:
+            raise RuntimeError(f"order {unique} already holds the coupon")
         if execute(TAKE_USAGE, (1, coupon_id, "ACTIVE", now, now)).rowcount != 1:
             raise RuntimeError(f"coupon {coupon_id} refused a use")
         if execute(TAKE_USER_USAGE, (coupon_id, unique, 1, 1, coupon_id)).fetchone() is None:

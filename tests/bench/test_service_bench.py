@@ -100,7 +100,7 @@ def test_the_baseline_sends_the_statements_the_service_sends(coupon_service: Run
         sent.append(_normalised(statement))
 
     for engine in engines:
-        event.listen(engine.sync_engine, "before_cursor_execute", remember)
+        event.listen(engine, "before_cursor_execute", remember)
     try:
         with coupon_service.client() as client:
             body = {"userId": "u1", "orderId": "o1", "orderAmount": {"amount": 5000, "currency": "EUR"}}
@@ -110,14 +110,14 @@ def test_the_baseline_sends_the_statements_the_service_sends(coupon_service: Run
             assert client.get("/v1/coupons", params={"code": "SHAPE"}).status_code == 200
     finally:
         for engine in engines:
-            event.remove(engine.sync_engine, "before_cursor_execute", remember)
+            event.remove(engine, "before_cursor_execute", remember)
 
     for statement in (*sqlite_direct.REDEMPTION_STATEMENTS, sqlite_direct.READ_COUPON, sqlite_direct.LIST_BY_CODE):
         assert _normalised(statement) in sent
 
 
 def test_the_baseline_redeems_and_reads_on_a_migrated_database(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'direct.db'}"
+    url = f"sqlite:///{tmp_path / 'direct.db'}"
     seeded = data.migrate_and_seed(url, spread_count=3)
     ids = seeded.spread_ids
 

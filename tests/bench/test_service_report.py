@@ -12,7 +12,7 @@ from bench.service.wrk import WrkRun
 
 _MAIN = "thread (1): MainThread;run (uvicorn/server.py:1)"
 _RAW = f"""{_MAIN};execute (sqlalchemy/engine/base.py:1) 30
-{_MAIN};execute (sqlalchemy/engine/base.py:1);_execute (aiosqlite/core.py:158) 20
+{_MAIN};execute (sqlalchemy/engine/base.py:1);do_execute (sqlalchemy/engine/default.py:1192) 20
 {_MAIN};handle (h11/_connection.py:1) 10
 thread (1): MainThread;redeem (dataservices/coupon/api.py:1);dumps (json/encoder.py:1) 5
 thread (1): MainThread;mystery (somewhere.py:1) 5
@@ -24,7 +24,7 @@ def test_a_profile_is_summed_by_the_innermost_part_of_the_code_it_belongs_to() -
     assert profile.samples == 70
     assert profile.busy == 0.7
     assert profile.parts["SQLAlchemy (statements, compile cache, session, results)"] == 30
-    assert profile.parts["aiosqlite hand-off (queue, futures, wake-ups)"] == 20
+    assert profile.parts["SQLite itself (statements, commits)"] == 20
     assert profile.parts["HTTP parsing and writing (h11, uvicorn)"] == 10
     assert profile.parts["JSON encoding and decoding"] == 5
     assert profile.parts["other"] == 5

@@ -121,14 +121,11 @@ MUTANTS: tuple[Mutant, ...] = (
         Edit(
             "common/idempotency.py",
             "        result = connection.execute(\n"
-            "            update(self._table)\n"
-            "            .where(self._where(request), self._table.c.state == IN_FLIGHT, "
-            "self._table.c.locked_at == claim)\n"
-            "            .values(**self._answer(response))\n"
+            '            self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)}\n'
             "        )\n"
             "        if result.rowcount != 1:",
             "        row = {**self._row(request, COMPLETED, claim), **self._answer(response)}\n"
-            "        last = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
+            "        last = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
             "        )\n"
             "        connection.execute(last)\n"
@@ -136,8 +133,8 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
         Edit(
             "common/idempotency.py",
-            "insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()",
-            "insert = insert_for(connection, self._table).values(**row).on_conflict_do_update(\n"
+            "insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_nothing()",
+            "insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
             "        )",
         ),
@@ -165,7 +162,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "concurrency",
         "lets a user exceed the per-user limit by one",
         "COUPON-103 COUPON-104",
-        Edit("coupon/repository.py", "where=u.used < limit,", "where=u.used <= limit,"),
+        Edit("coupon/repository.py", "where=u.used < limit)", "where=u.used <= limit)"),
     ),
     _mutant(
         "counters-release-kept",
@@ -181,13 +178,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "COUPON-106",
         Edit(
             "coupon/repository.py",
-            'return select(coupons, (c.reserved_count - stale).label("reserved_live"))',
-            'return select(coupons, c.reserved_count.label("reserved_live"))',
+            '_COUPON_SELECT = select(coupons, (c.reserved_count - _STALE).label("reserved_live"))',
+            '_COUPON_SELECT = select(coupons, c.reserved_count.label("reserved_live"))',
         ),
         Edit(
             "coupon/repository.py",
-            "    condition = [_expired_holds(now)]\n",
-            "    return 0\n    condition = [_expired_holds(now)]\n",
+            "    released = connection.execute(",
+            "    return 0\n    released = connection.execute(",
         ),
     ),
     _mutant(
@@ -311,13 +308,14 @@ MUTANTS: tuple[Mutant, ...] = (
     _mutant(
         "input-trailing-newline",
         "input",
-        "lets a trailing newline pass anchored patterns",
+        "lets a trailing newline pass anchored patterns (Python's $)",
         "KIT-407",
         Edit(
             "common/validation.py",
             'ContractValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})',
             "ContractValidator = Draft202012Validator",
         ),
+        Edit("common/validation.py", "compiled = self._compiled.get(pointer)", "compiled = None"),
     ),
     _mutant(
         "input-any-media-type",

@@ -8,6 +8,7 @@ invalid token is 401 with `WWW-Authenticate`, a valid token without the scope is
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,11 +41,17 @@ def _challenge(error: str | None = None, description: str | None = None, scope: 
     return {"WWW-Authenticate": value}
 
 
+# Tokens verified recently, by their exact text: a client sends the same token for up to an hour,
+# and checking its signature again is most of what authentication costs.
+VERIFIED_TOKENS_CACHED = 4096
+
+
 class TokenVerifier:
     """Checks signature, expiry, issuer and audience, and extracts the principal."""
 
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._jwks: jwt.PyJWKClient | None = (
             jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
         )
@@ -67,6 +74,17 @@ class TokenVerifier:
                 "The Authorization header must be 'Bearer <token>'.",
                 headers=_challenge("invalid_request", "Authorization must use the Bearer scheme"),
             )
+        cached = self._verified.get(token)
+        if cached is not None and time.time() < cached[1]:
+            return cached[0]
+        principal, valid_until = self._decode(token)
+        self._verified[token] = (principal, valid_until)
+        if len(self._verified) > VERIFIED_TOKENS_CACHED:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float]:
+        """The principal of a token and until when the token is valid (its expiry plus the leeway)."""
         try:
             key, algorithms = self._key_and_algorithms(token)
             claims = jwt.decode(
@@ -93,7 +111,8 @@ class TokenVerifier:
                 "The token's scope claim must be a space-separated string.",
                 headers=_challenge("invalid_token", "The scope claim is malformed"),
             )
-        return Principal(client_id=str(claims["sub"]), scopes=frozenset(scopes.split()))
+        principal = Principal(client_id=str(claims["sub"]), scopes=frozenset(scopes.split()))
+        return principal, float(claims["exp"]) + self._settings.leeway_seconds
 
 
 def require_scopes(principal: Principal, scopes: tuple[str, ...]) -> None:

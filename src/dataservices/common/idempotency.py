@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     delete,
     select,
     update,
@@ -118,6 +119,20 @@ class IdempotencyKeys:
         self._ttl = timedelta(seconds=ttl_seconds)
         self._lock = timedelta(seconds=lock_seconds)
         self._problem_base_uri = problem_base_uri
+        # Built once: every idempotent request runs the claim, and most the completion, on the writer.
+        key = and_(table.c.client_id == bindparam("b_client_id"), table.c.idempotency_key == bindparam("b_key"))
+        self._select_key = select(table).where(key)
+        self._complete_key = update(table).where(
+            key, table.c.state == IN_FLIGHT, table.c.locked_at == bindparam("b_claim")
+        )
+        self._claims = {
+            dialect: insert_for(dialect, table).on_conflict_do_nothing().returning(table.c.client_id)
+            for dialect in ("sqlite", "postgresql")
+        }
+
+    @staticmethod
+    def _key(request: KeyedRequest) -> dict[str, str]:
+        return {"b_client_id": request.client_id, "b_key": request.key}
 
     def _where(self, request: KeyedRequest) -> Any:
         return and_(self._table.c.client_id == request.client_id, self._table.c.idempotency_key == request.key)
@@ -167,11 +182,10 @@ class IdempotencyKeys:
     def _claim(self, connection: Connection, request: KeyedRequest) -> StoredResponse | datetime:
         """Claim the key for this request (returning the claim's time), or return the stored answer."""
         now = utc_now()
-        insert = insert_for(connection, self._table).values(**self._row(request, IN_FLIGHT, now))
-        claimed = connection.execute(insert.on_conflict_do_nothing().returning(self._table.c.client_id))
+        claimed = connection.execute(self._claims[connection.dialect.name], self._row(request, IN_FLIGHT, now))
         if claimed.first() is not None:
             return now
-        row = connection.execute(select(self._table).where(self._where(request))).one()
+        row = connection.execute(self._select_key, self._key(request)).one()
         reclaim = None
         if row.expires_at <= now:
             reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
@@ -215,9 +229,7 @@ class IdempotencyKeys:
     ) -> None:
         """Record the answer, only if this request still holds the key; otherwise undo the work."""
         result = connection.execute(
-            update(self._table)
-            .where(self._where(request), self._table.c.state == IN_FLIGHT, self._table.c.locked_at == claim)
-            .values(**self._answer(response))
+            self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)}
         )
         if result.rowcount != 1:
             # Another request took the key over (this one ran past lock_seconds); raising rolls back
@@ -230,7 +242,7 @@ class IdempotencyKeys:
     def _store_refusal(self, connection: Connection, request: KeyedRequest, response: StoredResponse) -> StoredResponse:
         """Store a refusal as the key's outcome, unless another request with the key got there first."""
         row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
-        insert = insert_for(connection, self._table).values(**row).on_conflict_do_nothing()
+        insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_nothing()
         if connection.execute(insert.returning(self._table.c.client_id)).first() is not None:
             return response
         found = self._claim(connection, request)

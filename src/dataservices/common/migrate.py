@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine
 
-from dataservices.common.db import ensure_sqlite_directory
+from dataservices.common.db import driver_url, ensure_sqlite_directory, is_sqlite
 
 
 def alembic_config(service: str, database_url: str) -> Config:
@@ -18,6 +19,12 @@ def alembic_config(service: str, database_url: str) -> Config:
 
 
 def upgrade(service: str, database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision` (the newest by default)."""
+    """Bring the database to `revision` (the newest by default); a SQLite file is left in WAL mode."""
     ensure_sqlite_directory(database_url)
     command.upgrade(alembic_config(service, database_url), revision)
+    if is_sqlite(database_url):
+        # WAL lets reads go on while a write commits; it is kept in the file, so set it once here.
+        engine = create_engine(driver_url(database_url))
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        engine.dispose()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, bindparam
 
 T = TypeVar("T")
 
@@ -32,11 +32,19 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def paginate(statement: Select[Any], id_column: ColumnElement[str], page: PageRequest) -> Select[Any]:
-    """Restrict a query to one page; it fetches one extra row to know whether another page exists."""
-    if page.cursor is not None:
-        statement = statement.where(id_column < page.cursor)
-    return statement.order_by(id_column.desc()).limit(page.limit + 1)
+def paginate(statement: Select[Any], id_column: ColumnElement[str], after_cursor: bool) -> Select[Any]:
+    """Restrict a query to one page, with bound parameters `cursor` and `limit` (`page_params` fills them).
+
+    Built once per shape of query; the page fetches one extra row to know whether another page exists.
+    """
+    if after_cursor:
+        statement = statement.where(id_column < bindparam("cursor"))
+    return statement.order_by(id_column.desc()).limit(bindparam("limit"))
+
+
+def page_params(page: PageRequest) -> dict[str, Any]:
+    """The bound parameters of a `paginate`d query for this page."""
+    return {"cursor": page.cursor, "limit": page.limit + 1}
 
 
 def page_of(rows: Sequence[T], page: PageRequest, id_of: Callable[[T], str]) -> Page[T]:

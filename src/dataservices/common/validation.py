@@ -13,7 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import quote
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel
@@ -161,6 +163,18 @@ class RequestValidator:
         self._registry: Registry[Any] = Registry().with_resource(_BASE_URI, resource)
         self._validators: dict[str, Any] = {}
         self._formats = FormatChecker()
+        # The compiled (Rust) validator of every schema the contract's operations use, built at start-up:
+        # it answers "valid?" in about a microsecond, against about 150 for the Python one, which then
+        # runs only for an invalid value, to explain what is wrong.
+        registry = jsonschema_rs.Registry([(_BASE_URI, contract.document)])
+        pointers = {p.schema_pointer for op in contract.operations.values() for p in op.parameters}
+        pointers |= {op.body_schema_pointer for op in contract.operations.values() if op.body_schema_pointer}
+        self._compiled = {
+            pointer: jsonschema_rs.validator_for(
+                {"$ref": f"{_BASE_URI}#{quote(pointer, safe='/~')}"}, registry=registry, validate_formats=True
+            )
+            for pointer in sorted(pointers)
+        }
 
     def _validator(self, pointer: str) -> Any:
         validator = self._validators.get(pointer)
@@ -172,11 +186,18 @@ class RequestValidator:
         return validator
 
     def _errors(self, pointer: str, value: Any, location: str, prefix: str) -> list[FieldError]:
+        compiled = self._compiled.get(pointer)
+        if compiled is not None and compiled.is_valid(value):
+            return []
         found = []
         for error in self._validator(pointer).iter_errors(value):
             for specific in _specific(error):
                 path = join(specific.absolute_path)
                 found.append(FieldError(location, prefix + path, specific.message))
+        if not found and compiled is not None:
+            # A format the Python validator does not check (a date-time it cannot parse) is still wrong.
+            for rs_error in compiled.iter_errors(value):
+                found.append(FieldError(location, prefix + join(rs_error.instance_path), rs_error.message))
         return found
 
     def _parameter_value(self, request: Request, param: Parameter) -> str | None:

@@ -13,7 +13,7 @@ REPLAYED = "idempotent-replayed"
 # Copies of one request sent at once, and how many keys get such a burst: duplicates only show when
 # they overlap the first request's work, which a fast server finishes within a few milliseconds.
 SAME_KEY_BURST = 50
-SAME_KEY_ROUNDS = 3
+SAME_KEY_ROUNDS = 5
 
 
 def _idempotent(ctx: KitContext) -> list[Operation]:
