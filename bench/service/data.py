@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 
 from dataservices.common.db import Database
 from dataservices.common.idempotency import COMPLETED, IN_FLIGHT
 from dataservices.common.migrate import upgrade
+from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import format_utc, utc_now
 from dataservices.coupon.app import coupon_service
 from dataservices.coupon.schemas import CouponCreate
@@ -96,9 +97,9 @@ async def _outcome(url: str, tag: str) -> RunOutcome:
     pattern = f"{tag}-%"
     keys = idempotency_keys.c
 
-    def count(connection: Connection) -> tuple[int | None, list[Any]]:
-        made = connection.scalar(select(func.count()).where(redemptions.c.order_id.like(pattern)))
-        by_state = connection.execute(
+    def count(tx: Transaction) -> tuple[int | None, list[Any]]:
+        made = tx.scalar(select(func.count()).where(redemptions.c.order_id.like(pattern)))
+        by_state = tx.execute(
             select(keys.state, keys.response_status, func.count())
             .where(keys.idempotency_key.like(pattern))
             .group_by(keys.state, keys.response_status)
@@ -122,9 +123,9 @@ def run_outcome(url: str, tag: str) -> RunOutcome:
 async def _usage(url: str, coupon_id: str) -> tuple[int, int]:
     database = Database(url)
 
-    def usage(connection: Connection) -> tuple[Any, Any]:
-        confirmed = connection.scalar(select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id))
-        made = connection.scalar(select(func.count()).where(redemptions.c.coupon_id == coupon_id))
+    def usage(tx: Transaction) -> tuple[Any, Any]:
+        confirmed = tx.scalar(select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id))
+        made = tx.scalar(select(func.count()).where(redemptions.c.coupon_id == coupon_id))
         return confirmed, made
 
     try:

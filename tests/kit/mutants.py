@@ -105,36 +105,35 @@ MUTANTS: tuple[Mutant, ...] = (
         "KIT-203",
         Edit(
             "common/idempotency.py",
-            "        def once(connection: Connection) -> StoredResponse:\n"
-            "            claim = self._claim(connection, request)\n"
+            "        def once(tx: Transaction) -> StoredResponse:\n"
+            "            claim = self._claim(tx, request)\n"
             "            if isinstance(claim, StoredResponse):\n"
             "                return claim\n",
             "        peek = select(self._table).where(self._where(request))\n"
-            "        seen = await self._db.read(lambda connection: connection.execute(peek).first())\n"
+            "        seen = await self._db.read(lambda tx: tx.execute(peek).first())\n"
             "        if seen is not None and seen.state == COMPLETED:\n"
-            "            replay = await self._db.write(lambda connection: self._claim(connection, request))\n"
+            "            replay = await self._db.write(lambda tx: self._claim(tx, request))\n"
             "            return replay  # type: ignore[return-value]\n"
             "\n"
-            "        def once(connection: Connection) -> StoredResponse:\n"
+            "        def once(tx: Transaction) -> StoredResponse:\n"
             "            claim = utc_now()\n",
         ),
         Edit(
             "common/idempotency.py",
-            "        result = connection.execute(\n"
-            '            self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)}\n'
-            "        )\n"
+            "        result = tx.execute(self._complete_key, "
+            '{**self._key(request), "b_claim": claim, **self._answer(response)})\n'
             "        if result.rowcount != 1:",
             "        row = {**self._row(request, COMPLETED, claim), **self._answer(response)}\n"
-            "        last = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_update(\n"
+            "        last = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
             "        )\n"
-            "        connection.execute(last)\n"
+            "        tx.execute(last)\n"
             "        if False:",
         ),
         Edit(
             "common/idempotency.py",
-            "insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_nothing()",
-            "insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_update(\n"
+            "insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_nothing()",
+            "insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
             "        )",
         ),
@@ -183,8 +182,8 @@ MUTANTS: tuple[Mutant, ...] = (
         ),
         Edit(
             "coupon/repository.py",
-            "    released = connection.execute(",
-            "    return 0\n    released = connection.execute(",
+            "    released = tx.execute(",
+            "    return 0\n    released = tx.execute(",
         ),
     ),
     _mutant(

@@ -1,15 +1,16 @@
 """The database of one service: a primary for writes, optionally a replica for reads.
 
-A transaction is a function. `Database.write(work)` runs `work(connection)` inside one write
+A transaction is a function. `Database.write(work)` runs `work(tx)` inside one write
 transaction on a database thread and returns what it returned with the transaction's consistency
 token; `Database.read(work, token)` does the same in a read-only transaction, on the replica when it
 has replayed past `token` (read-your-writes). A service operation is exactly one such call, so the
 event loop never waits on a statement: a transaction costs one hop to a thread, not one per statement
-(through aiosqlite, ten statements cost eight times what they cost run together, measured).
+(through aiosqlite, ten statements cost eight times what they cost run together, measured). `tx` is a
+`Transaction` (`dataservices.common.sql`): statements written with SQLAlchemy Core, run on the driver.
 
 SQLite has one writer thread: in-process writers queue for it, and `BEGIN IMMEDIATE` takes the write
 lock up front, so two redemptions can never both read a counter and then both write it. PostgreSQL
-gets a pool of threads, each with its own connection. Every statement is SQLAlchemy Core.
+gets a pool of threads, each with its own connection.
 
 When the database cannot take the work in time (the write lock held by another process, a server
 that does not answer), the caller gets `DatabaseUnavailable`, a 503 with `Retry-After`, within
@@ -36,6 +37,7 @@ from sqlalchemy.types import TypeDecorator
 
 from dataservices.common.group_commit import GroupCommitWriter
 from dataservices.common.problems import ServiceUnavailable
+from dataservices.common.sql import Transaction
 
 T = TypeVar("T")
 
@@ -60,6 +62,9 @@ _SQLITE_UNAVAILABLE = re.compile(r"locked|busy|readonly|read-only|disk I/O|unabl
 # PostgreSQL SQLSTATE classes and codes that mean "not now": connection (08), resources (53),
 # operator intervention (57: shutdown, statement timeout), lock not available, a read-only server.
 _PG_UNAVAILABLE = re.compile(r"^(08|53|57|55P03|25006)")
+
+
+_IN_RECOVERY = text("SELECT pg_is_in_recovery()")
 
 
 class _ProbeDone(Exception):
@@ -139,6 +144,8 @@ def _sqlite_engine(url: str, *, begin: str, pool_size: int, writer: bool) -> Eng
         driver_url(url),
         pool_size=pool_size,
         max_overflow=0,
+        # Named parameters, as psycopg's: a compiled statement takes the same dict on either engine.
+        paramstyle="named",
         # Connections move between the database threads; each is used by one thread at a time.
         connect_args={"check_same_thread": False, "timeout": SQLITE_LOCK_TIMEOUT_SECONDS},
     )
@@ -214,7 +221,7 @@ class Database:
         self._threads: dict[str, ThreadPoolExecutor] = {}
         self._group_commit: GroupCommitWriter | None = None
 
-    async def write(self, work: Callable[[Connection], T]) -> Written[T]:
+    async def write(self, work: Callable[[Transaction], T]) -> Written[T]:
         """Run `work` in one write transaction; committed when it returns, rolled back if it raises.
 
         On SQLite the transaction may share its commit with others waiting at the same moment (group
@@ -227,7 +234,7 @@ class Database:
             return Written(value, token)
         return await self._submit("write", self._write, work)
 
-    async def read(self, work: Callable[[Connection], T], consistency_token: str | None = None) -> T:
+    async def read(self, work: Callable[[Transaction], T], consistency_token: str | None = None) -> T:
         """Run `work` in a read-only transaction, on a replica when it has replayed past the token.
 
         On SQLite the read runs right here on the event loop: a WAL reader never waits for the
@@ -238,18 +245,18 @@ class Database:
             return value
         return await self._submit("read", self._read, work, consistency_token)
 
-    def _write(self, work: Callable[[Connection], T]) -> Written[T]:
+    def _write(self, work: Callable[[Transaction], T]) -> Written[T]:
         with self.write_engine.connect() as connection:
             with connection.begin():
-                value = work(connection)
+                value = work(Transaction(connection))
             return Written(value, self._token(connection))
 
-    def _read(self, work: Callable[[Connection], T], consistency_token: str | None) -> T:
+    def _read(self, work: Callable[[Transaction], T], consistency_token: str | None) -> T:
         engine = self.read_engine
         if self.replica_engine is not None and self._replica_has(consistency_token):
             engine = self.replica_engine
         with engine.connect() as connection, connection.begin():
-            return work(connection)
+            return work(Transaction(connection))
 
     def _executor(self, kind: str) -> ThreadPoolExecutor:
         # Made on first use, and again after `dispose` (an app's lifespan may end and start again).
@@ -320,12 +327,12 @@ class Database:
         The probe writes (SQLite: the file header, so a read-only file fails) and then undoes it.
         """
 
-        def probe(connection: Connection) -> None:
-            if not self.is_sqlite and connection.execute(text("SELECT pg_is_in_recovery()")).scalar_one():
+        def probe(tx: Transaction) -> None:
+            if not self.is_sqlite and tx.scalar(_IN_RECOVERY):
                 raise DatabaseUnavailable("The primary database is in recovery and takes no writes.")
-            connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1"))
+            tx.execute_sql(f"SELECT 1 FROM {table} LIMIT 1")
             if self.is_sqlite:
-                connection.execute(text("PRAGMA user_version = 0"))
+                tx.execute_sql("PRAGMA user_version = 0")
             raise _ProbeDone
 
         try:

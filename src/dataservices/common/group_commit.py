@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from dataservices.common.sql import Transaction
+
 # Transactions committed together at most. Bounds how long the last of a batch waits for the others
 # (each is a fraction of a millisecond); the fsync it shares is the cost it saves.
 MAX_BATCH = 64
@@ -26,7 +28,7 @@ MAX_BATCH = 64
 
 @dataclass
 class _Job:
-    work: Callable[[Connection], Any]
+    work: Callable[[Transaction], Any]
     future: Future[Any]
 
 
@@ -43,7 +45,7 @@ class GroupCommitWriter:
         self._thread = threading.Thread(target=self._run, name="db-write", daemon=True)
         self._thread.start()
 
-    def submit(self, work: Callable[[Connection], Any]) -> Future[Any]:
+    def submit(self, work: Callable[[Transaction], Any]) -> Future[Any]:
         """Queue `work`; its future gives `(value, token)` once the batch that holds it has committed."""
         future: Future[Any] = Future()
         self._jobs.put(_Job(work, future))
@@ -85,18 +87,19 @@ class GroupCommitWriter:
         try:
             with self._engine.connect() as connection:
                 with connection.begin():
+                    tx = Transaction(connection)
                     for job in batch:
                         # Plain SQL savepoints: SQLAlchemy's nested transactions cost several times more,
                         # and a savepoint is taken for every job.
-                        connection.exec_driver_sql("SAVEPOINT job")
+                        tx.execute_sql("SAVEPOINT job")
                         try:
-                            value = job.work(connection)
+                            value = job.work(tx)
                         except BaseException as exc:  # this job's failure is its own; the batch goes on
-                            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT job")
-                            connection.exec_driver_sql("RELEASE SAVEPOINT job")
+                            tx.execute_sql("ROLLBACK TO SAVEPOINT job")
+                            tx.execute_sql("RELEASE SAVEPOINT job")
                             outcomes.append((False, exc))
                         else:
-                            connection.exec_driver_sql("RELEASE SAVEPOINT job")
+                            tx.execute_sql("RELEASE SAVEPOINT job")
                             outcomes.append((True, value))
                 token = self._token(connection)
         except BaseException as exc:  # the commit itself failed: no job of the batch is durable

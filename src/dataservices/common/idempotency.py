@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
-    Connection,
     Integer,
     LargeBinary,
     MetaData,
@@ -39,6 +38,7 @@ from sqlalchemy import (
 
 from dataservices.common.db import Database, UTCDateTime, Written, insert_for
 from dataservices.common.problems import Problem, problem_document
+from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
 
 IN_FLIGHT, COMPLETED = "IN_FLIGHT", "COMPLETED"
@@ -105,7 +105,7 @@ class _Refusal(Exception):
         self.response = response
 
 
-Work = Callable[[Connection], StoredResponse]
+Work = Callable[[Transaction], StoredResponse]
 
 
 class IdempotencyKeys:
@@ -145,17 +145,17 @@ class IdempotencyKeys:
         everything back, the claim included, so a retry runs the work again.
         """
 
-        def once(connection: Connection) -> StoredResponse:
-            claim = self._claim(connection, request)
+        def once(tx: Transaction) -> StoredResponse:
+            claim = self._claim(tx, request)
             if isinstance(claim, StoredResponse):
                 return claim
             try:
-                response = work(connection)
+                response = work(tx)
             except Problem as problem:
                 if not keep(problem):
                     raise
                 raise _Refusal(self._render(problem, request)) from None
-            self._complete(connection, request, claim, response)
+            self._complete(tx, request, claim, response)
             return response
 
         try:
@@ -163,7 +163,7 @@ class IdempotencyKeys:
         except _Refusal as refusal:
             # The work's writes are rolled back with the claim; the refusal is stored on its own.
             refused = refusal.response
-        return await self._db.write(lambda connection: self._store_refusal(connection, request, refused))
+        return await self._db.write(lambda tx: self._store_refusal(tx, request, refused))
 
     def _render(self, problem: Problem, request: KeyedRequest) -> StoredResponse:
         document = problem_document(problem, self._problem_base_uri, request.instance)
@@ -179,13 +179,13 @@ class IdempotencyKeys:
             "expires_at": now + self._ttl,
         }
 
-    def _claim(self, connection: Connection, request: KeyedRequest) -> StoredResponse | datetime:
+    def _claim(self, tx: Transaction, request: KeyedRequest) -> StoredResponse | datetime:
         """Claim the key for this request (returning the claim's time), or return the stored answer."""
         now = utc_now()
-        claimed = connection.execute(self._claims[connection.dialect.name], self._row(request, IN_FLIGHT, now))
+        claimed = tx.execute(self._claims[tx.dialect_name], self._row(request, IN_FLIGHT, now))
         if claimed.first() is not None:
             return now
-        row = connection.execute(self._select_key, self._key(request)).one()
+        row = tx.execute(self._select_key, self._key(request)).one()
         reclaim = None
         if row.expires_at <= now:
             reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
@@ -205,7 +205,7 @@ class IdempotencyKeys:
         elif row.locked_at <= now - self._lock:
             reclaim = self._table.c.locked_at == row.locked_at  # its request died between phases
         if reclaim is not None:
-            result = connection.execute(
+            result = tx.execute(
                 update(self._table).where(self._where(request), reclaim).values(**self._row(request, IN_FLIGHT, now))
             )
             if result.rowcount == 1:
@@ -224,13 +224,9 @@ class IdempotencyKeys:
             "response_body": response.body,
         }
 
-    def _complete(
-        self, connection: Connection, request: KeyedRequest, claim: datetime, response: StoredResponse
-    ) -> None:
+    def _complete(self, tx: Transaction, request: KeyedRequest, claim: datetime, response: StoredResponse) -> None:
         """Record the answer, only if this request still holds the key; otherwise undo the work."""
-        result = connection.execute(
-            self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)}
-        )
+        result = tx.execute(self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)})
         if result.rowcount != 1:
             # Another request took the key over (this one ran past lock_seconds); raising rolls back
             # this request's work, and the caller's retry replays the other request's answer.
@@ -239,13 +235,13 @@ class IdempotencyKeys:
                 "retry to get its answer."
             )
 
-    def _store_refusal(self, connection: Connection, request: KeyedRequest, response: StoredResponse) -> StoredResponse:
+    def _store_refusal(self, tx: Transaction, request: KeyedRequest, response: StoredResponse) -> StoredResponse:
         """Store a refusal as the key's outcome, unless another request with the key got there first."""
         row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
-        insert = insert_for(connection.dialect.name, self._table).values(**row).on_conflict_do_nothing()
-        if connection.execute(insert.returning(self._table.c.client_id)).first() is not None:
+        insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_nothing()
+        if tx.execute(insert.returning(self._table.c.client_id)).first() is not None:
             return response
-        found = self._claim(connection, request)
+        found = self._claim(tx, request)
         if not isinstance(found, StoredResponse):
             raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed; retry.")
         return found
@@ -254,7 +250,7 @@ class IdempotencyKeys:
         """Delete keys past their retention; the background sweep calls this."""
         now = utc_now()
 
-        def purge(connection: Connection) -> int:
-            return int(connection.execute(delete(self._table).where(self._table.c.expires_at <= now)).rowcount)
+        def purge(tx: Transaction) -> int:
+            return int(tx.execute(delete(self._table).where(self._table.c.expires_at <= now)).rowcount)
 
         return (await self._db.write(purge)).value

@@ -1,4 +1,4 @@
-"""Every SQL statement of the coupon service. Functions take the caller's connection and never commit.
+"""Every SQL statement of the coupon service. Functions take the caller's tx and never commit.
 
 Statements are built once, here, with bound parameters for what changes per call: building a SQLAlchemy
 statement (and its cache key) costs several times what SQLite takes to run it, and a redemption runs
@@ -12,11 +12,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dataservices.common.db import insert_for
 from dataservices.common.pagination import PageRequest, page_params, paginate
+from dataservices.common.sql import Transaction
 from dataservices.coupon.model import ACTIVE, CONFIRMED, PAUSED, RELEASED, RESERVED, Coupon, Redemption
 from dataservices.coupon.tables import coupon_user_usage, coupons, redemptions
 
@@ -72,7 +73,9 @@ _GIVE_BACK_USER = (
 )
 _INSERT_REDEMPTION = redemptions.insert()
 _FIND_ORDER = select(r.id).where(
-    r.coupon_id == bindparam("coupon_id"), r.order_id == bindparam("order_id"), r.status.in_((RESERVED, CONFIRMED))
+    r.coupon_id == bindparam("coupon_id"),
+    r.order_id == bindparam("order_id"),
+    or_(r.status == RESERVED, r.status == CONFIRMED),
 )
 _REDEMPTION_SELECT = select(redemptions, c.code).join(coupons, c.id == r.coupon_id)
 _GET_REDEMPTION = _REDEMPTION_SELECT.where(r.id == bindparam("redemption_id"))
@@ -132,116 +135,114 @@ def _redemption_list(by_coupon: bool, by_user: bool, status: str | None, after: 
 
 
 def _coupon(row: Any) -> Coupon:
-    m = row._mapping
     return Coupon(
-        id=m["id"], code=m["code"], name=m["name"], currency=m["currency"],
-        discount_type=m["discount_type"], discount_amount=m["discount_amount"],
-        discount_percent=m["discount_percent"], maximum_discount=m["maximum_discount"],
-        minimum_order_amount=m["minimum_order_amount"], starts_at=m["starts_at"],
-        expires_at=m["expires_at"], total_limit=m["total_limit"], per_user_limit=m["per_user_limit"],
-        status=m["status"], confirmed=m["confirmed_count"], reserved=m["reserved_live"],
-        version=m["version"], created_at=m["created_at"], updated_at=m["updated_at"],
+        id=row.id, code=row.code, name=row.name, currency=row.currency,
+        discount_type=row.discount_type, discount_amount=row.discount_amount,
+        discount_percent=row.discount_percent, maximum_discount=row.maximum_discount,
+        minimum_order_amount=row.minimum_order_amount, starts_at=row.starts_at,
+        expires_at=row.expires_at, total_limit=row.total_limit, per_user_limit=row.per_user_limit,
+        status=row.status, confirmed=row.confirmed_count, reserved=row.reserved_live,
+        version=row.version, created_at=row.created_at, updated_at=row.updated_at,
     )  # fmt: skip
 
 
 def _redemption(row: Any) -> Redemption:
-    m = row._mapping
     return Redemption(
-        id=m["id"], coupon_id=m["coupon_id"], code=m["code"], user_id=m["user_id"], order_id=m["order_id"],
-        order_amount=m["order_amount"], currency=m["currency"], discount_amount=m["discount_amount"],
-        status=m["status"], hold_expires_at=m["hold_expires_at"], created_at=m["created_at"],
-        updated_at=m["updated_at"],
+        id=row.id, coupon_id=row.coupon_id, code=row.code, user_id=row.user_id, order_id=row.order_id,
+        order_amount=row.order_amount, currency=row.currency, discount_amount=row.discount_amount,
+        status=row.status, hold_expires_at=row.hold_expires_at, created_at=row.created_at,
+        updated_at=row.updated_at,
     )  # fmt: skip
 
 
-def insert_coupon(connection: Connection, values: dict[str, Any]) -> None:
+def insert_coupon(tx: Transaction, values: dict[str, Any]) -> None:
     """Insert a coupon; a taken code is `DuplicateRow`, after which the transaction can only roll back."""
     try:
-        connection.execute(_INSERT_COUPON, values)
+        tx.execute(_INSERT_COUPON, values)
     except IntegrityError as exc:
         raise DuplicateRow(str(exc.orig)) from exc
 
 
-def get_coupon(connection: Connection, coupon_id: str, now: datetime) -> Coupon | None:
-    row = connection.execute(_GET_COUPON, {"coupon_id": coupon_id, "now": now}).first()
+def get_coupon(tx: Transaction, coupon_id: str, now: datetime) -> Coupon | None:
+    row = tx.execute(_GET_COUPON, {"coupon_id": coupon_id, "now": now}).first()
     return _coupon(row) if row else None
 
 
 def list_coupons(
-    connection: Connection, now: datetime, page: PageRequest, status: str | None, code: str | None
+    tx: Transaction, now: datetime, page: PageRequest, status: str | None, code: str | None
 ) -> list[Coupon]:
     statement = _coupon_list(status, code is not None, page.cursor is not None)
     params = {"now": now, "status": status, "code": code, **page_params(page)}
-    return [_coupon(row) for row in connection.execute(statement, params)]
+    return [_coupon(row) for row in tx.execute(statement, params)]
 
 
-def update_coupon(connection: Connection, coupon_id: str, version: int, values: dict[str, Any]) -> bool:
+def update_coupon(tx: Transaction, coupon_id: str, version: int, values: dict[str, Any]) -> bool:
     """Apply a change if the coupon is still at `version`; False if another change came first."""
-    result = connection.execute(
+    result = tx.execute(
         update(coupons).where(c.id == coupon_id, c.version == version).values(version=version + 1, **values)
     )
     return bool(result.rowcount == 1)
 
 
-def take_usage(connection: Connection, coupon_id: str, now: datetime, *, reserve: bool) -> bool:
+def take_usage(tx: Transaction, coupon_id: str, now: datetime, *, reserve: bool) -> bool:
     """Take one use of the coupon in ONE conditional update; False if status, window or limit forbid it.
 
     The condition and the increment are a single statement, so no two requests can both see the last
     free use: on PostgreSQL the row lock makes the second re-check the condition, on SQLite the
     transaction already holds the write lock (BEGIN IMMEDIATE).
     """
-    result = connection.execute(_TAKE_USAGE[reserve], {"coupon_id": coupon_id, "now": now})
+    result = tx.execute(_TAKE_USAGE[reserve], {"coupon_id": coupon_id, "now": now})
     return bool(result.rowcount == 1)
 
 
-def user_used(connection: Connection, coupon_id: str, user_id: str) -> int:
-    return int(connection.scalar(_USER_USED, {"coupon_id": coupon_id, "user_id": user_id}) or 0)
+def user_used(tx: Transaction, coupon_id: str, user_id: str) -> int:
+    return int(tx.scalar(_USER_USED, {"coupon_id": coupon_id, "user_id": user_id}) or 0)
 
 
-def count_expired_holds(connection: Connection, coupon_id: str, user_id: str, now: datetime) -> int:
+def count_expired_holds(tx: Transaction, coupon_id: str, user_id: str, now: datetime) -> int:
     """The user's holds on the coupon that expired but were not swept yet."""
     params = {"coupon_id": coupon_id, "user_id": user_id, "now": now}
-    return int(connection.scalar(_EXPIRED_HOLDS_OF_USER, params) or 0)
+    return int(tx.scalar(_EXPIRED_HOLDS_OF_USER, params) or 0)
 
 
-def take_user_usage(connection: Connection, coupon_id: str, user_id: str) -> bool:
+def take_user_usage(tx: Transaction, coupon_id: str, user_id: str) -> bool:
     """Count one more use for the user, only while under the coupon's per-user limit (one statement)."""
-    statement = _take_user_usage(connection.dialect.name)
-    return connection.execute(statement, {"b_coupon_id": coupon_id, "b_user_id": user_id}).first() is not None
+    statement = _take_user_usage(tx.dialect_name)
+    return tx.execute(statement, {"b_coupon_id": coupon_id, "b_user_id": user_id}).first() is not None
 
 
-def confirm_usage(connection: Connection, coupon_id: str) -> None:
+def confirm_usage(tx: Transaction, coupon_id: str) -> None:
     """Turn one reserved use of the coupon into a confirmed one (the user keeps holding it)."""
-    connection.execute(_CONFIRM_USAGE, {"coupon_id": coupon_id})
+    tx.execute(_CONFIRM_USAGE, {"coupon_id": coupon_id})
 
 
-def give_back(connection: Connection, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int) -> None:
+def give_back(tx: Transaction, coupon_id: str, users: Counter[str], *, reserved: int, confirmed: int) -> None:
     """Return usage to the coupon and to the users who held it."""
-    connection.execute(_GIVE_BACK, {"coupon_id": coupon_id, "reserved": reserved, "confirmed": confirmed})
+    tx.execute(_GIVE_BACK, {"coupon_id": coupon_id, "reserved": reserved, "confirmed": confirmed})
     for user_id, count in users.items():
-        connection.execute(_GIVE_BACK_USER, {"b_coupon_id": coupon_id, "b_user_id": user_id, "count": count})
+        tx.execute(_GIVE_BACK_USER, {"b_coupon_id": coupon_id, "b_user_id": user_id, "count": count})
 
 
-def insert_redemption(connection: Connection, values: dict[str, Any]) -> None:
+def insert_redemption(tx: Transaction, values: dict[str, Any]) -> None:
     """Insert a redemption; an order already active is `DuplicateRow`, after which only a rollback remains."""
     try:
-        connection.execute(_INSERT_REDEMPTION, values)
+        tx.execute(_INSERT_REDEMPTION, values)
     except IntegrityError as exc:
         raise DuplicateRow(str(exc.orig)) from exc
 
 
-def find_order_redemption(connection: Connection, coupon_id: str, order_id: str) -> bool:
+def find_order_redemption(tx: Transaction, coupon_id: str, order_id: str) -> bool:
     """Whether the order holds an active (RESERVED or CONFIRMED) redemption of the coupon."""
-    return connection.scalar(_FIND_ORDER, {"coupon_id": coupon_id, "order_id": order_id}) is not None
+    return tx.scalar(_FIND_ORDER, {"coupon_id": coupon_id, "order_id": order_id}) is not None
 
 
-def get_redemption(connection: Connection, redemption_id: str) -> Redemption | None:
-    row = connection.execute(_GET_REDEMPTION, {"redemption_id": redemption_id}).first()
+def get_redemption(tx: Transaction, redemption_id: str) -> Redemption | None:
+    row = tx.execute(_GET_REDEMPTION, {"redemption_id": redemption_id}).first()
     return _redemption(row) if row else None
 
 
 def list_redemptions(
-    connection: Connection,
+    tx: Transaction,
     page: PageRequest,
     now: datetime,
     *,
@@ -251,25 +252,25 @@ def list_redemptions(
 ) -> list[Redemption]:
     statement = _redemption_list(coupon_id is not None, user_id is not None, status, page.cursor is not None)
     params = {"coupon_id": coupon_id, "user_id": user_id, "status": status, "now": now, **page_params(page)}
-    return [_redemption(row) for row in connection.execute(statement, params)]
+    return [_redemption(row) for row in tx.execute(statement, params)]
 
 
-def move_redemption(connection: Connection, redemption_id: str, source: str, target: str, now: datetime) -> bool:
+def move_redemption(tx: Transaction, redemption_id: str, source: str, target: str, now: datetime) -> bool:
     """Move a redemption from `source` to `target` status; False if it was not in `source`.
 
     A RESERVED redemption moves only while its hold lasts: an expired hold is RELEASED already.
     """
     params = {"redemption_id": redemption_id, "source": source, "target": target, "now": now}
-    result = connection.execute(_MOVE[source == RESERVED], params)
+    result = tx.execute(_MOVE[source == RESERVED], params)
     return bool(result.rowcount == 1)
 
 
-def release_expired_holds(connection: Connection, now: datetime, coupon_id: str | None = None) -> int:
+def release_expired_holds(tx: Transaction, now: datetime, coupon_id: str | None = None) -> int:
     """Release every hold that has expired (of one coupon, or all) and give its usage back."""
-    released = connection.execute(_RELEASE[coupon_id is not None], {"now": now, "b_coupon_id": coupon_id}).all()
+    released = tx.execute(_RELEASE[coupon_id is not None], {"now": now, "b_coupon_id": coupon_id}).all()
     per_coupon: dict[str, Counter[str]] = {}
     for row in released:
         per_coupon.setdefault(row.coupon_id, Counter())[row.user_id] += 1
     for held_coupon, users in sorted(per_coupon.items()):
-        give_back(connection, held_coupon, users, reserved=sum(users.values()), confirmed=0)
+        give_back(tx, held_coupon, users, reserved=sum(users.values()), confirmed=0)
     return len(released)

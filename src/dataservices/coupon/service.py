@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
-
 from dataservices.common.db import Database, Written
 from dataservices.common.http import check_if_match
 from dataservices.common.idempotency import IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.ids import new_id
 from dataservices.common.pagination import Page, PageRequest, page_of
 from dataservices.common.problems import FieldError, PreconditionFailed, validation_failed
+from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
 from dataservices.coupon import errors, repository
 from dataservices.coupon.model import (
@@ -72,56 +71,54 @@ class CouponService:
         now = self.clock()
         values = _coupon_values(request, now)
 
-        def create(connection: Connection) -> Coupon:
+        def create(tx: Transaction) -> Coupon:
             try:
-                repository.insert_coupon(connection, values)
+                repository.insert_coupon(tx, values)
             except repository.DuplicateRow as exc:
                 raise errors.CouponCodeTaken(f"Another coupon already has the code {request.code}.") from exc
-            return self._coupon(connection, values["id"], now)
+            return self._coupon(tx, values["id"], now)
 
         return await self.db.write(create)
 
-    def _coupon(self, connection: Connection, coupon_id: str, now: datetime) -> Coupon:
-        coupon = repository.get_coupon(connection, coupon_id, now)
+    def _coupon(self, tx: Transaction, coupon_id: str, now: datetime) -> Coupon:
+        coupon = repository.get_coupon(tx, coupon_id, now)
         if coupon is None:
             raise errors.CouponNotFound(f"No coupon has the id {coupon_id}.")
         return coupon
 
     async def get(self, coupon_id: str, consistency_token: str | None = None) -> Coupon:
         now = self.clock()
-        return await self.db.read(lambda connection: self._coupon(connection, coupon_id, now), consistency_token)
+        return await self.db.read(lambda tx: self._coupon(tx, coupon_id, now), consistency_token)
 
     async def list(
         self, page: PageRequest, status: str | None, code: str | None, consistency_token: str | None = None
     ) -> Page[Coupon]:
         now = self.clock()
-        rows = await self.db.read(
-            lambda connection: repository.list_coupons(connection, now, page, status, code), consistency_token
-        )
+        rows = await self.db.read(lambda tx: repository.list_coupons(tx, now, page, status, code), consistency_token)
         return page_of(rows, page, lambda coupon: coupon.id)
 
     async def update(self, coupon_id: str, if_match: str, change: CouponUpdate) -> Written[Coupon]:
         now = self.clock()
 
-        def update(connection: Connection) -> Coupon:
-            coupon = self._coupon(connection, coupon_id, now)
+        def update(tx: Transaction) -> Coupon:
+            coupon = self._coupon(tx, coupon_id, now)
             check_if_match(if_match, coupon.version, "coupon")
             values = _allowed_change(coupon, change)
             values["updated_at"] = now
-            if not repository.update_coupon(connection, coupon_id, coupon.version, values):
+            if not repository.update_coupon(tx, coupon_id, coupon.version, values):
                 raise PreconditionFailed(f"The coupon changed while this change was applied; it is past {if_match}.")
-            return self._coupon(connection, coupon_id, now)
+            return self._coupon(tx, coupon_id, now)
 
         return await self.db.write(update)
 
     async def quote(self, coupon_id: str, request: QuoteRequest) -> Quote:
         now = self.clock()
 
-        def usage(connection: Connection) -> tuple[Coupon, int]:
-            coupon = self._coupon(connection, coupon_id, now)
-            used = repository.user_used(connection, coupon_id, request.user_id)
+        def usage(tx: Transaction) -> tuple[Coupon, int]:
+            coupon = self._coupon(tx, coupon_id, now)
+            used = repository.user_used(tx, coupon_id, request.user_id)
             # Holds of this user that expired still count in `used` until swept; subtract them.
-            return coupon, used - repository.count_expired_holds(connection, coupon_id, request.user_id, now)
+            return coupon, used - repository.count_expired_holds(tx, coupon_id, request.user_id, now)
 
         coupon, used = await self.db.read(usage)
         amount, currency = request.order_amount.amount, request.order_amount.currency
@@ -142,26 +139,26 @@ class CouponService:
         """
         now = self.clock()
 
-        def work(connection: Connection) -> StoredResponse:
-            return answer(self._redeem(connection, coupon_id, request, now))
+        def work(tx: Transaction) -> StoredResponse:
+            return answer(self._redeem(tx, coupon_id, request, now))
 
         return await self.keys.run(key, work, keep=lambda problem: isinstance(problem, errors.RedemptionRefused))
 
-    def _redeem(self, connection: Connection, coupon_id: str, request: RedemptionRequest, now: datetime) -> Redemption:
-        coupon = self._coupon(connection, coupon_id, now)
+    def _redeem(self, tx: Transaction, coupon_id: str, request: RedemptionRequest, now: datetime) -> Redemption:
+        coupon = self._coupon(tx, coupon_id, now)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency)
         if refusal:
             raise refusal
-        repository.release_expired_holds(connection, now, coupon_id)
-        if repository.find_order_redemption(connection, coupon_id, request.order_id):
+        repository.release_expired_holds(tx, now, coupon_id)
+        if repository.find_order_redemption(tx, coupon_id, request.order_id):
             raise errors.OrderAlreadyRedeemed(f"Order {request.order_id} already holds a redemption of {coupon.code}.")
         reserve = request.hold_seconds is not None
-        if not repository.take_usage(connection, coupon_id, now, reserve=reserve):
-            coupon = self._coupon(connection, coupon_id, now)
-            used = repository.user_used(connection, coupon_id, request.user_id)
+        if not repository.take_usage(tx, coupon_id, now, reserve=reserve):
+            coupon = self._coupon(tx, coupon_id, now)
+            used = repository.user_used(tx, coupon_id, request.user_id)
             raise state_refusal(coupon, now, used) or errors.CouponExhausted(f"Coupon {coupon_id} is used up.")
-        if not repository.take_user_usage(connection, coupon_id, request.user_id):
+        if not repository.take_user_usage(tx, coupon_id, request.user_id):
             raise errors.CouponUserLimitReached(
                 f"User {request.user_id} already holds the {coupon.per_user_limit} redemptions allowed per user."
             )
@@ -179,21 +176,21 @@ class CouponService:
             "updated_at": now,
         }
         try:
-            repository.insert_redemption(connection, values)
+            repository.insert_redemption(tx, values)
         except repository.DuplicateRow as exc:
             raise errors.OrderAlreadyRedeemed(
                 f"Order {request.order_id} already holds a redemption of {coupon.code}."
             ) from exc
         return Redemption(code=coupon.code, **values)
 
-    def _redemption(self, connection: Connection, redemption_id: str) -> Redemption:
-        redemption = repository.get_redemption(connection, redemption_id)
+    def _redemption(self, tx: Transaction, redemption_id: str) -> Redemption:
+        redemption = repository.get_redemption(tx, redemption_id)
         if redemption is None:
             raise errors.RedemptionNotFound(f"No redemption has the id {redemption_id}.")
         return redemption
 
     async def get_redemption(self, redemption_id: str, consistency_token: str | None = None) -> Redemption:
-        return await self.db.read(lambda connection: self._redemption(connection, redemption_id), consistency_token)
+        return await self.db.read(lambda tx: self._redemption(tx, redemption_id), consistency_token)
 
     async def list_redemptions(
         self,
@@ -206,12 +203,10 @@ class CouponService:
     ) -> Page[Redemption]:
         now = self.clock()
 
-        def listing(connection: Connection) -> list[Redemption]:
+        def listing(tx: Transaction) -> list[Redemption]:
             if coupon_id is not None:
-                self._coupon(connection, coupon_id, now)
-            return repository.list_redemptions(
-                connection, page, now, coupon_id=coupon_id, user_id=user_id, status=status
-            )
+                self._coupon(tx, coupon_id, now)
+            return repository.list_redemptions(tx, page, now, coupon_id=coupon_id, user_id=user_id, status=status)
 
         rows = await self.db.read(listing, consistency_token)
         return page_of(rows, page, lambda redemption: redemption.id)
@@ -229,22 +224,22 @@ class CouponService:
         """Move a redemption and its coupon's counters together; repeating a done move changes nothing."""
         now = self.clock()
 
-        def move(connection: Connection) -> Redemption:
-            redemption = self._redemption(connection, redemption_id)
-            repository.release_expired_holds(connection, now, redemption.coupon_id)
-            if repository.move_redemption(connection, redemption_id, source, target, now):
+        def move(tx: Transaction) -> Redemption:
+            redemption = self._redemption(tx, redemption_id)
+            repository.release_expired_holds(tx, now, redemption.coupon_id)
+            if repository.move_redemption(tx, redemption_id, source, target, now):
                 if target == CONFIRMED:
-                    repository.confirm_usage(connection, redemption.coupon_id)
+                    repository.confirm_usage(tx, redemption.coupon_id)
                 else:
                     repository.give_back(
-                        connection,
+                        tx,
                         redemption.coupon_id,
                         Counter({redemption.user_id: 1}),
                         reserved=1 if source == RESERVED else 0,
                         confirmed=1 if source == CONFIRMED else 0,
                     )
-                return self._redemption(connection, redemption_id)
-            current = self._redemption(connection, redemption_id)
+                return self._redemption(tx, redemption_id)
+            current = self._redemption(tx, redemption_id)
             if current.status == target:
                 return current
             reason = " (its hold expired)" if current.status == RELEASED and source == RESERVED else ""
@@ -257,7 +252,7 @@ class CouponService:
     async def release_expired_holds(self) -> int:
         """Sweep every expired hold; the background sweeper calls this."""
         now = self.clock()
-        written = await self.db.write(lambda connection: repository.release_expired_holds(connection, now))
+        written = await self.db.write(lambda tx: repository.release_expired_holds(tx, now))
         return written.value
 
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import func, select, update
 
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.migrate import upgrade
 from dataservices.common.problems import Problem
+from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
 from dataservices.coupon.tables import coupons, idempotency_keys
 
@@ -39,12 +40,12 @@ def _never_keep(problem: Problem) -> bool:
     return False
 
 
-def _count(connection: Connection, table: object = idempotency_keys) -> int:
-    return int(connection.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+def _count(tx: Transaction, table: object = idempotency_keys) -> int:
+    return int(tx.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
 
 
-def _key_row(connection: Connection, key: str, state: str, locked_at: object, expires_at: object) -> None:
-    connection.execute(
+def _key_row(tx: Transaction, key: str, state: str, locked_at: object, expires_at: object) -> None:
+    tx.execute(
         idempotency_keys.insert().values(
             client_id="c", idempotency_key=key, fingerprint="d", state=state, locked_at=locked_at, expires_at=expires_at
         )
@@ -54,7 +55,7 @@ def _key_row(connection: Connection, key: str, state: str, locked_at: object, ex
 def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
     calls: list[int] = []
 
-    def work(connection: Connection) -> StoredResponse:
+    def work(tx: Transaction) -> StoredResponse:
         calls.append(1)
         return StoredResponse(status=201, body=b'{"n":1}', headers={"Location": "/x"})
 
@@ -73,8 +74,8 @@ def test_work_runs_once_and_the_retry_is_a_replay(database: Database) -> None:
 def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> None:
     async def scenario() -> StoredResponse:
         old = utc_now() - timedelta(seconds=61)
-        await database.write(lambda connection: _key_row(connection, "k", "IN_FLIGHT", old, old + timedelta(days=1)))
-        work = lambda connection: StoredResponse(status=201, body=b"done")  # noqa: E731
+        await database.write(lambda tx: _key_row(tx, "k", "IN_FLIGHT", old, old + timedelta(days=1)))
+        work = lambda tx: StoredResponse(status=201, body=b"done")  # noqa: E731
         return (await _keys(database, lock_seconds=60).run(REQUEST, work, _never_keep)).value
 
     assert asyncio.run(scenario()).body == b"done"
@@ -83,9 +84,9 @@ def test_a_claim_left_by_a_dead_request_is_taken_over(database: Database) -> Non
 def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) -> None:
     """If another request took the key over meanwhile, this request's work is rolled back."""
 
-    def work(connection: Connection) -> StoredResponse:
+    def work(tx: Transaction) -> StoredResponse:
         now = utc_now()
-        connection.execute(
+        tx.execute(
             coupons.insert().values(
                 id="cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K",
                 code="LOST1",
@@ -103,19 +104,19 @@ def test_a_request_whose_claim_was_taken_over_cannot_commit(database: Database) 
             )
         )
         # What a takeover does: the key row now carries another request's claim time.
-        connection.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
+        tx.execute(update(idempotency_keys).values(locked_at=now + timedelta(seconds=1)))
         return StoredResponse(status=201, body=b"mine")
 
     async def scenario() -> int:
         with pytest.raises(IdempotencyKeyInUse):
             await _keys(database).run(REQUEST, work, _never_keep)
-        return await database.read(lambda connection: _count(connection, coupons))
+        return await database.read(lambda tx: _count(tx, coupons))
 
     assert asyncio.run(scenario()) == 0
 
 
 def test_an_unexpected_failure_leaves_no_claim(database: Database) -> None:
-    def failing(connection: Connection) -> StoredResponse:
+    def failing(tx: Transaction) -> StoredResponse:
         raise RuntimeError("boom")
 
     async def scenario() -> int:
@@ -127,10 +128,10 @@ def test_an_unexpected_failure_leaves_no_claim(database: Database) -> None:
 
 
 def test_expired_keys_are_purged(database: Database) -> None:
-    def rows(connection: Connection) -> None:
+    def rows(tx: Transaction) -> None:
         past = utc_now() - timedelta(days=2)
-        _key_row(connection, "old", "COMPLETED", past, past)
-        _key_row(connection, "new", "COMPLETED", past, utc_now() + timedelta(hours=1))
+        _key_row(tx, "old", "COMPLETED", past, past)
+        _key_row(tx, "new", "COMPLETED", past, utc_now() + timedelta(hours=1))
 
     async def scenario() -> tuple[int, int]:
         await database.write(rows)
@@ -145,9 +146,9 @@ class _Refused(Problem):
 
 
 def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Database) -> None:
-    def refusing(connection: Connection) -> StoredResponse:
+    def refusing(tx: Transaction) -> StoredResponse:
         now = utc_now()
-        _key_row(connection, "written-then-undone", "COMPLETED", now, now + timedelta(days=1))
+        _key_row(tx, "written-then-undone", "COMPLETED", now, now + timedelta(days=1))
         raise _Refused("No more.")
 
     async def scenario() -> tuple[StoredResponse, StoredResponse, int]:
@@ -165,7 +166,7 @@ def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Dat
 
 
 def test_a_write_names_its_transaction_with_a_consistency_token(database: Database) -> None:
-    def work(connection: Connection) -> StoredResponse:
+    def work(tx: Transaction) -> StoredResponse:
         return StoredResponse(status=201, body=b"{}")
 
     async def scenario() -> tuple[str, str]:
