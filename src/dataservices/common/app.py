@@ -21,7 +21,7 @@ from starlette.responses import Response
 from dataservices.common.auth import TokenVerifier
 from dataservices.common.contract import Contract
 from dataservices.common.db import Database
-from dataservices.common.endpoint import ContractCall
+from dataservices.common.endpoint import ContractCall, ContractRoute
 from dataservices.common.http import BodySizeLimit, json_response
 from dataservices.common.observability import RequestLogging
 from dataservices.common.problems import ServiceUnavailable, UnexpectedErrors, install_problem_handlers
@@ -58,7 +58,7 @@ async def _repeat(interval: float, job: Callable[[], Awaitable[Any]]) -> None:
 
 
 def _operations_router(parts: ServiceParts) -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(route_class=ContractRoute)
 
     @router.get("/health/live", operation_id="getLiveness")
     async def liveness(call: ContractCall) -> Response:
@@ -83,6 +83,10 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
 
 
 def _check_routes_match_contract(app: FastAPI, contract: Contract) -> None:
+    unchecked = [route.path for route in app.router.routes if isinstance(route, APIRoute)
+                 and not isinstance(route, ContractRoute)]  # fmt: skip
+    if unchecked:
+        raise RuntimeError(f"Routes that skip the contract's auth and validation: {unchecked}")
     served = {
         (method, route.path, route.operation_id)
         for route in app.router.routes

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from dataservices.common.db import Written
 from dataservices.common.encoding import dump_json
-from dataservices.common.endpoint import Call, ContractCall
+from dataservices.common.endpoint import Call, ContractCall, ContractRoute
 from dataservices.common.http import etag, json_response, stored_to_response
 from dataservices.common.idempotency import StoredResponse
 from dataservices.common.pagination import Page, PageRequest
@@ -29,7 +29,7 @@ from dataservices.coupon.schemas import (
 )
 from dataservices.coupon.service import CouponService
 
-router = APIRouter()
+router = APIRouter(route_class=ContractRoute)
 
 
 async def _service(request: Request) -> CouponService:

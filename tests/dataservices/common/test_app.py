@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from dataservices.common.app import ServiceParts, create_service_app
 from dataservices.common.contract import load_contract
 from dataservices.common.db import Database
+from dataservices.common.endpoint import ContractRoute
 from dataservices.coupon.api import router as coupon_router
 from dataservices.coupon.settings import CouponSettings
 from tests.fixtures.coupon_service import TEST_AUTH
@@ -36,7 +37,7 @@ def test_the_coupon_routes_match_the_contract(tmp_path: Path) -> None:
 
 
 def test_an_undocumented_route_stops_the_service(tmp_path: Path) -> None:
-    extra = APIRouter()
+    extra = APIRouter(route_class=ContractRoute)
     extra.routes.extend(coupon_router.routes)
 
     @extra.delete("/v1/coupons/{couponId}", operation_id="deleteCoupon")
@@ -46,6 +47,25 @@ def test_an_undocumented_route_stops_the_service(tmp_path: Path) -> None:
         RuntimeError, match=r"undocumented \[\('DELETE', '/v1/coupons/\{couponId\}', 'deleteCoupon'\)\]"
     ):
         create_service_app(_parts(extra, tmp_path))
+
+
+def test_a_route_that_skips_the_contract_stops_the_service(tmp_path: Path) -> None:
+    plain = APIRouter()  # FastAPI's own route class: no authentication, no validation by the contract
+    plain.routes.extend(route for route in coupon_router.routes if getattr(route, "operation_id", "") != "getCoupon")
+
+    @plain.get("/v1/coupons/{couponId}", operation_id="getCoupon")
+    async def get_coupon() -> None: ...
+
+    with pytest.raises(RuntimeError, match=r"skip the contract's auth and validation: \['/v1/coupons/\{couponId\}'\]"):
+        create_service_app(_parts(plain, tmp_path))
+
+
+def test_a_contract_route_takes_only_dependencies_of_the_request() -> None:
+    router = APIRouter(route_class=ContractRoute)
+    with pytest.raises(TypeError, match="takes only dependencies of the request"):
+
+        @router.get("/v1/coupons/{couponId}", operation_id="getCoupon")
+        async def get_coupon(couponId: str) -> None: ...
 
 
 def test_a_missing_route_stops_the_service(tmp_path: Path) -> None:
