@@ -6,4 +6,5 @@ pytest_plugins = ["tests.fixtures.live_server", "tests.fixtures.coupon_service",
 
 # Services in tests log as they do when served: JSON lines. Without this, structlog's development
 # renderer draws every logged exception with its local variables, which takes seconds per 500.
-configure_logging("warning")
+# Loggers are not cached, so a test may raise the level and capture what the services write.
+configure_logging("warning", cache_loggers=False)
