@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 # Idle keep-alive connections stay open this long. It must exceed the idle timeout of the clients'
@@ -24,3 +25,24 @@ def server_options() -> dict[str, Any]:
         "access_log": False,
         "log_level": "warning",
     }
+
+
+# Allocations between two collections of the youngest generation (Python's default is 700). A
+# request allocates a few thousand objects, almost all freed by reference counting; collecting every
+# 700 allocations only walks live ones again and again.
+GC_YOUNG_THRESHOLD = 20_000
+
+
+def settle_garbage_collector() -> None:
+    """Tune the cyclic garbage collector for a long-running server; call once the app is built.
+
+    Start-up makes hundreds of thousands of objects that live as long as the process (FastAPI's
+    routes, SQLAlchemy's tables and compiled statements, the contract and its validators). A full
+    collection walks all of them: it was the tail of the latency under load (at 64 connections, p99
+    was twice the median; with this, 1.2 times). `gc.freeze` moves them out of the collector's sight,
+    and a higher young threshold makes collections rarer; cycles are still collected.
+    """
+    gc.collect()
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)

@@ -9,6 +9,7 @@ from dataservices.common.contract import load_contract
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeys
 from dataservices.common.observability import configure_logging
+from dataservices.common.serving import settle_garbage_collector
 from dataservices.common.settings import AuthSettings
 from dataservices.coupon.api import router
 from dataservices.coupon.service import CouponService
@@ -60,4 +61,6 @@ def served_app() -> FastAPI:
     """The app as `dataservices serve` runs it in each worker process: settings and logging from the environment."""
     settings = CouponSettings()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    settle_garbage_collector()
+    return app
