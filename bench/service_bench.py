@@ -4,19 +4,20 @@ In one run, on a fresh database the service's migrations made (SQLite by default
 
 1. the direct baseline: the redemption transaction and the coupon reads through the engine's plain client
    (`sqlite3`, one connection in a loop) on a copy of the seeded data;
-2. `dataservices serve coupon` started as `make run` starts it, and driven with wrk: redemptions spread over
-   1,000 coupons at each of `--connections`, redemptions of one hot coupon at `--hot-connections`, reads by id and
-   by code and `GET /health/live` at `--read-connections`; every redemption carries its own Idempotency-Key, user
-   and order, and every run is checked against the database afterwards;
-3. a burst of `--burst` simultaneous redemptions of one coupon with a total limit of 100.
+2. for each of `--workers` (1 and 2 by default), `dataservices serve coupon --workers N` on its own freshly seeded
+   database, started as `make run` starts it, and driven with wrk: redemptions spread over 1,000 coupons at each
+   of `--connections`, redemptions of one hot coupon at `--hot-connections`, reads by id and by code and
+   `GET /health/live` at `--read-connections`; every redemption carries its own Idempotency-Key, user and order,
+   and every run is checked against the database afterwards;
+3. on each server, a burst of `--burst` simultaneous redemptions of one coupon with a total limit of 100.
 
 It prints Markdown tables (throughput, p50, p99, HTTP/direct) and the targets, writes them to
 `bench/.cache/results-service-<engine>.md` and draws the chart to `bench/.cache/service-<engine>.png`. It exits 1
 when a check fails (an error answer, a database that disagrees with the answers, a broken burst invariant), and
 with `--strict` also when a target is missed.
 
-    python -m bench.service_bench                                  # everything, about three minutes
-    python -m bench.service_bench --seconds 3 --connections 8 64   # a quicker look
+    python -m bench.service_bench                                  # everything, about four minutes
+    python -m bench.service_bench --seconds 3 --connections 8 64 --workers 1   # a quicker look
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +48,7 @@ from bench.service.report import (
     SPREAD,
     Burst,
     Point,
-    render_burst,
+    render_bursts,
     render_points,
     verdicts,
 )
@@ -118,32 +120,35 @@ class Bench:
         self.options = options
         self.workdir = workdir
         self.points: list[Point] = []
-        self.burst: Burst | None = None
+        self.bursts: list[Burst] = []
         self.profile: Profile | None = None
         scopes = ["coupon:read", "coupon:write", "coupon:redeem"]
         self.token = issue_development_token(AuthSettings(), scopes, subject=CLIENT_ID, ttl_seconds=TOKEN_SECONDS)
         self.auth = {"Authorization": f"Bearer {self.token}"}
 
     def run(self) -> None:
-        """Seed two databases, measure the baseline on one, serve the other and measure it over HTTP."""
+        """Measure the baseline on one database, then serve a fresh one per worker count and measure it over HTTP."""
         wrk_binary()  # a missing wrk fails the run before the seeding, not after it
         engine = self.engine
-        _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons ({engine.title})...")
-        served_url = engine.new_database("served")
-        served = data.migrate_and_seed(served_url)
         direct: dict[str, Sample] = {}
         if not self.options.profile_only:
+            _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons ({engine.title})...")
             direct_url = engine.new_database("direct")
             direct = self._baselines(direct_url, data.migrate_and_seed(direct_url))
-        _progress(f"serving the coupon service (dataservices serve coupon) on {engine.title}...")
-        with served_coupon_service(engine.server_environment(served_url), self.workdir) as server:
-            # The first requests of a fresh process pay for imports and caches; they are not measured.
-            run_wrk(server.url, self._redemptions((served.hot_id,), _tag("warmup")), connections=8, seconds=2,
-                    workdir=self.workdir)  # fmt: skip
-            if not self.options.profile_only:
-                self._measure(server, served_url, served, direct)
-            if self.options.profile or self.options.profile_only:
-                self.profile = self._profile(server, served)
+        for workers in [1] if self.options.profile_only else self.options.workers:
+            _progress(f"seeding {data.SPREAD_COUPONS + 2} coupons ({engine.title})...")
+            served_url = engine.new_database(f"served-{workers}")
+            served = data.migrate_and_seed(served_url)
+            _progress(f"serving: dataservices serve coupon --workers {workers} ({engine.title})...")
+            environment = engine.server_environment(served_url)
+            with served_coupon_service(environment, self.workdir, ("--workers", str(workers))) as server:
+                # The first requests of fresh processes pay for imports and caches; they are not measured.
+                run_wrk(server.url, self._redemptions((served.hot_id,), _tag("warmup")), connections=8, seconds=2,
+                        workdir=self.workdir)  # fmt: skip
+                if not self.options.profile_only:
+                    self._measure(server, served_url, served, direct, workers)
+                if workers == 1 and (self.options.profile or self.options.profile_only):
+                    self.profile = self._profile(server, served)
 
     def _baselines(self, url: str, copy: data.SeededCoupons) -> dict[str, Sample]:
         _progress(f"direct baseline ({self.engine.baseline})...")
@@ -165,18 +170,22 @@ class Bench:
                 raise RuntimeError(f"the baseline of {name} left {outcome}, not {samples[name].succeeded} of each")
         return samples
 
-    def _measure(self, server: ServedService, url: str, served: data.SeededCoupons, direct: dict[str, Sample]) -> None:
+    def _measure(
+        self, server: ServedService, url: str, served: data.SeededCoupons, direct: dict[str, Sample], workers: int
+    ) -> None:
+        measured: list[Point] = []
         for connections in self.options.connections:
-            self.points.append(self._redeem(server, url, SPREAD, served.spread_ids, connections, direct[SPREAD]))
+            measured.append(self._redeem(server, url, SPREAD, served.spread_ids, connections, direct[SPREAD]))
         for connections in self.options.hot_connections:
-            self.points.append(self._redeem(server, url, HOT, (served.hot_id,), connections, direct[HOT]))
+            measured.append(self._redeem(server, url, HOT, (served.hot_id,), connections, direct[HOT]))
         by_id = tuple(f"/v1/coupons/{coupon_id}" for coupon_id in served.spread_ids)
         by_code = tuple(f"/v1/coupons?code={code}" for code in served.spread_codes)
-        self.points.append(self._read(server, READ_ID, by_id, direct[READ_ID]))
-        self.points.append(self._read(server, READ_CODE, by_code, direct[READ_CODE]))
-        self.points.append(self._read(server, LIVE, ("/health/live",), None, auth=False))
+        measured.append(self._read(server, READ_ID, by_id, direct[READ_ID]))
+        measured.append(self._read(server, READ_CODE, by_code, direct[READ_CODE]))
+        measured.append(self._read(server, LIVE, ("/health/live",), None, auth=False))
+        self.points += [replace(point, workers=workers) for point in measured]
         if self.options.burst:
-            self.burst = self._burst(server, url, served.burst_id)
+            self.bursts.append(replace(self._burst(server, url, served.burst_id), workers=workers))
 
     def _redemptions(self, ids: tuple[str, ...], tag: str) -> RequestPlan:
         return redemption_plan(self.token, ids, tag)
@@ -238,10 +247,10 @@ class Bench:
         parts = [f"Coupon service on {engine.title}; {self.options.seconds:.0f} s per HTTP point.", ""]
         if self.points:
             parts += [render_points(self.points, engine.baseline), ""]
-        if self.burst is not None:
-            parts += [render_burst(self.burst), ""]
+        if self.bursts:
+            parts += [render_bursts(self.bursts), ""]
         if self.points:
-            parts += ["Targets:", *verdicts(self.points, self.burst), ""]
+            parts += ["Targets:", *verdicts(self.points, self.bursts), ""]
         if self.profile is not None:
             parts += [f"Profile of the server under {SPREAD} @64 (py-spy, GIL-holding samples):", ""]
             parts += [render_profile(self.profile), ""]
@@ -249,7 +258,7 @@ class Bench:
 
     @property
     def failed_checks(self) -> bool:
-        return any(point.problems for point in self.points) or bool(self.burst and self.burst.problems)
+        return any(point.problems for point in self.points) or any(burst.problems for burst in self.bursts)
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -260,6 +269,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 16, 32, 64], help="spread sweep")
     parser.add_argument("--hot-connections", type=int, nargs="+", default=[8, 64], help="hot coupon points")
     parser.add_argument("--read-connections", type=int, default=16, help="connections of the read points")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="server processes to measure")
     parser.add_argument("--burst", type=int, default=1000, help="simultaneous redemptions of one coupon (0: none)")
     parser.add_argument("--chart", type=Path, help="where the PNG goes (default bench/.cache/service-<engine>.png)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed, too")
@@ -297,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             chart.draw(bench.points, engine.baseline, title, options.chart or CACHE / f"service-{engine.name}.png")
         )
     _progress(f"(written to {', '.join(map(str, written))}; {time.monotonic() - started:.0f} s in all)")
-    missed = any("MISSED" in line for line in verdicts(bench.points, bench.burst))
+    missed = any("MISSED" in line for line in verdicts(bench.points, bench.bursts))
     return 1 if failure or bench.failed_checks or (options.strict and missed) else 0
 
 

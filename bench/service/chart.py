@@ -17,22 +17,29 @@ matplotlib.use("Agg")  # no display: render straight to a file
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 
-from bench.service.report import HOT, MAX_P99_MS_AT_64, MIN_RATIO, SPREAD, Point
+from bench.service.report import HOT, MAX_P99_MS_AT_64, MIN_RATIO, SPREAD, Point, workers_label
 
 _COLOURS = {SPREAD: "#3949ab", HOT: "#e65100"}
+# One worker process: solid line, round markers; more: dash-dot, square markers.
+_STYLES = {1: "o-"}
+_MORE_WORKERS_STYLE = "s-."
 
 
 def draw(points: list[Point], baseline: str, title: str, target: Path) -> Path:
     """Write the chart of the redemption points to `target` (PNG) and return its path."""
     figure, (rates, tails) = plt.subplots(1, 2, figsize=(10, 4.6), dpi=100)
     for scenario, colour in _COLOURS.items():
-        series = sorted((p for p in points if p.scenario == scenario), key=lambda p: p.connections)
-        if not series:
+        mine = [p for p in points if p.scenario == scenario]
+        for workers in sorted({p.workers for p in mine}):
+            series = sorted((p for p in mine if p.workers == workers), key=lambda p: p.connections)
+            connections = [p.connections for p in series]
+            style = _STYLES.get(workers, _MORE_WORKERS_STYLE)
+            label = f"HTTP, {scenario}, {workers_label(workers)}"
+            rates.plot(connections, [p.http.sample().rate for p in series], style, color=colour, label=label)
+            tails.plot(connections, [p.http.p99_ms for p in series], style, color=colour, label=label)
+        if not mine:
             continue
-        connections = [p.connections for p in series]
-        rates.plot(connections, [p.http.sample().rate for p in series], "o-", color=colour, label=f"HTTP, {scenario}")
-        tails.plot(connections, [p.http.p99_ms for p in series], "o-", color=colour, label=f"HTTP, {scenario}")
-        direct = series[0].direct
+        direct = mine[0].direct
         if direct is not None:
             label = f"{baseline}, {scenario}"
             rates.axhline(direct.rate, color=colour, linestyle="--", linewidth=1, label=label)

@@ -38,6 +38,7 @@ class Point:
     machine_cores: float  # the same for every process of the machine (server, wrk and anything else)
     direct: Sample | None
     problems: tuple[str, ...]
+    workers: int = 1  # server processes (`dataservices serve --workers`)
 
     @property
     def ratio(self) -> float:
@@ -55,6 +56,7 @@ class Burst:
     limit: int
     confirmed: int
     rows: int
+    workers: int = 1
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -100,6 +102,7 @@ def render_points(points: list[Point], baseline: str) -> str:
         rows.append(
             [
                 point.scenario,
+                str(point.workers),
                 str(point.connections),
                 _rate(http.rate),
                 _ms(http.p50_ms),
@@ -115,6 +118,7 @@ def render_points(points: list[Point], baseline: str) -> str:
         )
     header = [
         "scenario",
+        "workers",
         "conns",
         "HTTP /s",
         "HTTP p50 ms",
@@ -130,30 +134,48 @@ def render_points(points: list[Point], baseline: str) -> str:
     return table(rows, header)
 
 
-def render_burst(burst: Burst) -> str:
-    """The burst as one Markdown table row."""
-    result = burst.result
-    outcomes = ", ".join(f"{count} x {outcome}" for outcome, count in sorted(result.outcomes.items()))
-    row = [
-        str(len(result.answers)),
-        str(burst.limit),
-        f"{result.seconds:.2f}",
-        _ms(result.latency_ms(50)),
-        _ms(result.latency_ms(99)),
-        outcomes,
-        f"{burst.rows} rows, counter {burst.confirmed}",
-        "; ".join(burst.problems) or "ok",
-    ]
-    header = ["requests", "limit", "all answered s", "p50 ms", "p99 ms", "answers", "database", "check"]
-    return table([row], header)
+def render_bursts(bursts: list[Burst]) -> str:
+    """The bursts, one Markdown table row each."""
+    rows = []
+    for burst in bursts:
+        result = burst.result
+        outcomes = ", ".join(f"{count} x {outcome}" for outcome, count in sorted(result.outcomes.items()))
+        rows.append(
+            [
+                str(burst.workers),
+                str(len(result.answers)),
+                str(burst.limit),
+                f"{result.seconds:.2f}",
+                _ms(result.latency_ms(50)),
+                _ms(result.latency_ms(99)),
+                outcomes,
+                f"{burst.rows} rows, counter {burst.confirmed}",
+                "; ".join(burst.problems) or "ok",
+            ]
+        )
+    header = ["workers", "requests", "limit", "all answered s", "p50 ms", "p99 ms", "answers", "database", "check"]
+    return table(rows, header)
 
 
 def _verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
-def verdicts(points: list[Point], burst: Burst | None) -> list[str]:
-    """The targets, each with the figures it was judged on."""
+def workers_label(workers: int) -> str:
+    return f"{workers} worker{'' if workers == 1 else 's'}"
+
+
+def verdicts(points: list[Point], bursts: list[Burst]) -> list[str]:
+    """The targets, each with the figures it was judged on, for each number of server processes measured."""
+    lines = []
+    for workers in sorted({point.workers for point in points} | {burst.workers for burst in bursts}):
+        mine = [point for point in points if point.workers == workers]
+        burst = next((burst for burst in bursts if burst.workers == workers), None)
+        lines += [f"- {workers_label(workers)}: {line[2:]}" for line in _verdicts(mine, burst)]
+    return lines
+
+
+def _verdicts(points: list[Point], burst: Burst | None) -> list[str]:
     lines = []
     redemptions = [p for p in points if p.direct is not None and p.scenario in REDEMPTIONS]
     judged = [p for p in redemptions if p.connections in (8, 64)]

@@ -59,7 +59,7 @@ RELEASE_EXPIRED_HOLDS = (
 )
 FIND_ORDER = (
     "SELECT redemptions.id FROM redemptions WHERE redemptions.coupon_id = ? AND redemptions.order_id = ? "
-    "AND redemptions.status IN (?, ?)"
+    "AND redemptions.status IN ('RESERVED', 'CONFIRMED')"
 )
 TAKE_USAGE = (
     "UPDATE coupons SET confirmed_count=(coupons.confirmed_count + ?) WHERE coupons.id = ? AND coupons.status = ? "
@@ -132,7 +132,7 @@ def redeem_once(connection: sqlite3.Connection, coupon_id: str, unique: str) -> 
         if coupon is None:
             raise RuntimeError(f"no coupon {coupon_id}")
         execute(RELEASE_EXPIRED_HOLDS, ("RELEASED", now, "RESERVED", now, coupon_id)).fetchall()
-        if execute(FIND_ORDER, (coupon_id, unique, "RESERVED", "CONFIRMED")).fetchone() is not None:
+        if execute(FIND_ORDER, (coupon_id, unique)).fetchone() is not None:
             raise RuntimeError(f"order {unique} already holds the coupon")
         if execute(TAKE_USAGE, (1, coupon_id, "ACTIVE", now, now)).rowcount != 1:
             raise RuntimeError(f"coupon {coupon_id} refused a use")

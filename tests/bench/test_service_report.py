@@ -32,10 +32,10 @@ def test_a_profile_is_summed_by_the_innermost_part_of_the_code_it_belongs_to() -
     assert part_of([]) == "other"
 
 
-def _point(scenario: str, connections: int, rate: float, p99: float, direct: Sample | None) -> Point:
+def _point(scenario: str, connections: int, rate: float, p99: float, direct: Sample | None, workers: int = 1) -> Point:
     answered = round(rate * 8)
     run = WrkRun(8.0, answered, answered, {201: answered}, {"timeout": 0}, p99 / 2, p99, p99, p99)
-    return Point(scenario, connections, run, 0.9, 1.2, direct, ())
+    return Point(scenario, connections, run, 0.9, 1.2, direct, (), workers)
 
 
 def test_tables_verdicts_and_chart_come_from_the_points(tmp_path: Path) -> None:
@@ -45,15 +45,21 @@ def test_tables_verdicts_and_chart_come_from_the_points(tmp_path: Path) -> None:
         _point("redeem, 1,000 coupons", 64, 700, 150, direct),
         _point("redeem, one hot coupon", 64, 800, 90, direct),
         _point("read by id", 16, 2000, 10, Sample(1000, 1.0, 0.01, 0.02)),
+        _point("redeem, 1,000 coupons", 64, 1600, 60, direct, workers=2),
     ]
     text = render_points(points, "sqlite3, one connection")
-    assert "| redeem, 1,000 coupons  | 8     | 1,000   |" in text
+    assert "| redeem, 1,000 coupons  | 1       | 8     | 1,000   |" in text
+    assert "| redeem, 1,000 coupons  | 2       | 64    | 1,600   |" in text
     assert "0.500 (1/2)" in text
-    lines = verdicts(points, None)
+    lines = verdicts(points, [])
+    assert lines[0].startswith("- 1 worker: HTTP at least 1/3")
     assert lines[0].endswith(": met")  # 1000/2000 and 700/2000 and 800/2000 are all above 1/3
     assert "redeem, 1,000 coupons: 150 ms" in lines[1]
     assert lines[1].endswith("MISSED")
     assert lines[2].endswith(": met")
+    # Each worker count is judged on its own points: two workers meet the p99 target that one misses.
+    two = [line for line in lines if line.startswith("- 2 workers: ")]
+    assert [line.endswith(": met") for line in two] == [True, True]
 
     png = chart.draw(points, "sqlite3, one connection", "test chart", tmp_path / "chart.png")
     assert png.read_bytes().startswith(b"\x89PNG")
