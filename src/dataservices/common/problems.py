@@ -149,19 +149,32 @@ def validation_failed(errors: Sequence[FieldError]) -> ValidationFailed:
     return ValidationFailed(f"{count} {noun} in the request {'is' if count == 1 else 'are'} invalid.", errors=errors)
 
 
-def problem_document(problem: Problem, base_uri: str, instance: str) -> bytes:
-    """The one rendering of a problem as its `application/problem+json` document."""
-    return dump_json(problem.body(base_uri, instance))
+@dataclass(frozen=True, slots=True)
+class RenderedProblem:
+    """A problem as it is answered: its status, its headers and its `application/problem+json` document."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    media_type: str = PROBLEM_MEDIA_TYPE
+
+
+def render_problem(problem: Problem, base_uri: str, instance: str) -> RenderedProblem:
+    """The one rendering of a problem, for the request at path `instance`.
+
+    Every problem a service answers goes through here: the exception handlers, the request checks,
+    authentication, the body limit, the last-resort 500, an unavailable database, and the refusals an
+    idempotency key records and replays.
+    """
+    return RenderedProblem(problem.status, dict(problem.headers), dump_json(problem.body(base_uri, instance)))
 
 
 def problem_response(problem: Problem, request: Request) -> Response:
-    """Render a problem for the request that caused it."""
+    """Answer the request that caused `problem` with its rendering."""
     base_uri: str = getattr(request.app.state, "problem_base_uri", "about:blank#")
+    rendered = render_problem(problem, base_uri, request.url.path)
     return Response(
-        content=problem_document(problem, base_uri, request.url.path),
-        status_code=problem.status,
-        media_type=PROBLEM_MEDIA_TYPE,
-        headers=problem.headers,
+        content=rendered.body, status_code=rendered.status, media_type=rendered.media_type, headers=rendered.headers
     )
 
 
