@@ -245,14 +245,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "http",
         "omits Location on a created redemption",
         "KIT-301",
-        Edit("coupon/api.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"),
+        Edit("coupon/answers.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"),
     ),
     _mutant(
         "http-stale-if-match",
         "http",
         "ignores a stale If-Match",
         "KIT-302",
-        Edit("common/http.py", "if if_match.strip() != etag(version):", "if False:"),
+        Edit("common/versioning.py", "if if_match.strip() != etag(version):", "if False:"),
     ),
     _mutant(
         "http-missing-if-match-422",
