@@ -34,6 +34,34 @@ def to_python(pattern: str) -> str:
     return "".join(out)
 
 
+def anchored(pattern: str) -> bool:
+    """Whether `pattern` can only match a whole string: `^` first, an unescaped `$` last, and every `|`
+    inside a group (in `^A|B$` the branch `B$` may start anywhere, `A` end anywhere)."""
+    if not pattern.startswith("^") or not pattern.endswith("$"):
+        return False
+    trailing_backslashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    if trailing_backslashes % 2:
+        return False  # `\$` is a dollar sign, not the end of the string
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+        index += 1
+    return True
+
+
 @lru_cache(maxsize=1024)
 def compiled(pattern: str) -> re.Pattern[str]:
     """The compiled ECMA-262 pattern; raises `re.error` when it is not valid."""
