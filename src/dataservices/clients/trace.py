@@ -61,7 +61,7 @@ def outgoing_traceparent() -> str | None:
     current = _CURRENT.get()
     if current is None:
         return None
-    return f"{current[:35]}{_random_hex(64)}{current[51:]}"
+    return f"{current[:36]}{_random_hex(64)}{current[52:]}"  # version-traceid- | parent id | -flags
 
 
 @contextmanager
