@@ -22,9 +22,12 @@ class RecordingTransport(httpx.AsyncHTTPTransport):
     def __init__(self, **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
         self.requests: list[httpx.Request] = []
+        # The headers as each request left: a resent request is the same object with changed headers.
+        self.headers: list[httpx.Headers] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        self.headers.append(httpx.Headers(request.headers))
         return await super().handle_async_request(request)
 
 
