@@ -10,6 +10,12 @@ A call is retried only when repeating it cannot do the work twice:
 The wait is the answer's `Retry-After` when it has one, else an exponential backoff with full jitter (so
 callers that failed together do not come back together). A retry whose wait would end past the call's
 deadline is not made: the failure is raised at once, with its `retry_after` for the caller to use.
+
+An attempt whose outcome is unknown stays unknown until an answer settles it: if a later attempt is
+not sent, or meets a passing refusal (503, 429, a key still in use), the call still ends in
+`OutcomeUnknown`, since the first attempt may have done the work. A final answer of the service (a
+success, or a refusal that will not pass, which for a keyed request is the key's stored outcome)
+settles it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataservices.clients.calls import Call
-from dataservices.clients.errors import CallFailed, NotSent, OutcomeUnknown, ServiceError
+from dataservices.clients.errors import CallFailed, NotSent, OutcomeUnknown, ServiceError, UnexpectedResponse
 
 # Three attempts ride out a restart or a brief lock wait; more would only queue work behind a sick service.
 ATTEMPTS = 3
@@ -62,3 +68,16 @@ def worth_retrying(call: Call[Any], failure: CallFailed) -> bool:
     if isinstance(failure, ServiceError):
         return failure.retryable
     return isinstance(failure, OutcomeUnknown)
+
+
+def final_failure(last: CallFailed, unknown: OutcomeUnknown | None) -> CallFailed:
+    """What a call that failed after retries raises: `last`, unless it leaves an earlier `unknown` outcome open."""
+    if unknown is None or isinstance(last, OutcomeUnknown) or _settles(last):
+        return last
+    return OutcomeUnknown(f"{unknown}; a retry did not settle it: {last}")
+
+
+def _settles(failure: CallFailed) -> bool:
+    # A refusal that will not pass comes from the service itself and, for a keyed request, is the key's
+    # outcome; a proxy's page (UnexpectedResponse) says nothing about what the service did.
+    return isinstance(failure, ServiceError) and not failure.retryable and not isinstance(failure, UnexpectedResponse)

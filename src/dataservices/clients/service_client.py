@@ -22,10 +22,10 @@ import httpx
 from dataservices.clients.auth import BearerAuth, BearerToken
 from dataservices.clients.calls import Call
 from dataservices.clients.consistency import CONSISTENCY_HEADER, current_session
-from dataservices.clients.errors import CallFailed, NotSent, error_from_response, unreadable_answer
+from dataservices.clients.errors import CallFailed, NotSent, OutcomeUnknown, error_from_response, unreadable_answer
 from dataservices.clients.models import Page
 from dataservices.clients.pages import walk_pages
-from dataservices.clients.retries import RetryPolicy
+from dataservices.clients.retries import RetryPolicy, final_failure
 from dataservices.clients.timeouts import SendProgress, Timeouts, call_deadline, transport_failure
 from dataservices.clients.trace import TRACEPARENT_HEADER, outgoing_traceparent
 
@@ -76,13 +76,19 @@ class ServiceClient:
         """Send `call` (again, while that is safe and time is left) and return its result."""
         ends = call_deadline(self.timeouts.total)
         attempt = 1
+        unknown: OutcomeUnknown | None = None  # the latest attempt that may have done the work
         while True:
             try:
                 return await self._attempt(call, ends)
             except CallFailed as failure:
                 wait = self.retries.wait_before_retry(call, failure, attempt, ends - time.monotonic())
                 if wait is None:
-                    raise
+                    final = final_failure(failure, unknown)
+                    if final is failure:
+                        raise
+                    raise final from failure
+                if isinstance(failure, OutcomeUnknown):
+                    unknown = failure
             await self.retries.sleep(wait)
             attempt += 1
 

@@ -9,10 +9,11 @@ depends on how long anything takes.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from starlette.routing import Route
 from dataservices.clients import (
     Call,
     Money,
+    OutcomeUnknown,
     RateLimited,
     RetryPolicy,
     ServiceClient,
@@ -204,6 +206,75 @@ async def test_a_problem_that_will_not_pass_is_not_retried(live_server: Callable
 
     assert refusals.received == 1
     assert waits.seconds == []
+
+
+class LateThenAnswers:
+    """A server whose first answer comes only after the client gave up on it; later requests get `then`.
+
+    The first request is held until the retry arrives (bounded), so the client's read timeout, not a
+    guess at how long to sleep, makes the first attempt's outcome unknown.
+    """
+
+    def __init__(self, status: int, code: str | None) -> None:
+        self.received = 0
+        self.status, self.code = status, code
+        self._retried = asyncio.Event()
+
+    async def endpoint(self, request: Request) -> Response:
+        self.received += 1
+        if self.received == 1:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._retried.wait(), timeout=10)
+            return Response(status_code=204)  # nobody is waiting for it any more
+        self._retried.set()
+        if self.code is None:
+            problem = Problem(title="Done", status=self.status, code="DONE")  # a success body the call parses
+            return JSONResponse(problem.to_json(), self.status)
+        problem = Problem(title="Refused", status=self.status, code=self.code)
+        return JSONResponse(problem.to_json(), self.status, {"Retry-After": "0"}, media_type="application/problem+json")
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/v1/things", self.endpoint, methods=["POST"])])
+
+
+def _keyed_post() -> Call[Problem]:
+    return Call("POST", "/v1/things", parse_model(Problem), body={}, headers={"Idempotency-Key": "k-1"})
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "raised", "received"),
+    [
+        (503, "SERVICE_UNAVAILABLE", OutcomeUnknown, 3),  # each retry was refused before doing anything
+        (429, "RATE_LIMITED", OutcomeUnknown, 3),
+        (409, "COUPON_EXHAUSTED", CouponExhausted, 2),  # the key's outcome: the service settled it
+    ],
+)
+async def test_a_late_first_answer_leaves_the_outcome_unknown_until_an_answer_settles_it(
+    live_server: Callable[..., LiveServer], status: int, code: str, raised: type[Exception], received: int
+) -> None:
+    server = LateThenAnswers(status, code)
+    waits = Waits()
+    url = live_server(server.app()).url
+    timeouts = Timeouts(read=0.3, total=30)
+
+    async with ServiceClient(url, "token", timeouts=timeouts, retries=RetryPolicy(attempts=3, sleep=waits)) as client:
+        with pytest.raises(raised) as failure:
+            await client.call(_keyed_post())
+
+    assert server.received == received
+    assert type(failure.value) is raised
+    # An unknown outcome names the refusal that failed to settle it.
+    assert raised is not OutcomeUnknown or type(failure.value.__cause__) in (ServiceUnavailable, RateLimited)
+
+
+async def test_a_late_first_answer_then_a_success_is_the_result(live_server: Callable[..., LiveServer]) -> None:
+    server = LateThenAnswers(201, None)
+    url = live_server(server.app()).url
+
+    async with ServiceClient(url, "token", timeouts=Timeouts(read=0.3), retries=RetryPolicy(sleep=Waits())) as client:
+        result = await client.call(_keyed_post())
+
+    assert (server.received, result.code) == (2, "DONE")
 
 
 def test_a_policy_needs_an_attempt() -> None:

@@ -85,6 +85,22 @@ async def test_a_request_with_no_answer_has_an_unknown_outcome(
     assert isinstance(raised.value.__cause__, httpx.ReadTimeout)
 
 
+async def test_an_unknown_outcome_stays_unknown_when_the_retry_is_not_sent() -> None:
+    waits = Waits()
+    with raw_server("silent-then-gone") as server:
+        async with _client(server.url, waits) as client:
+            with pytest.raises(OutcomeUnknown) as raised:
+                await client.call(_call("POST", **{"Idempotency-Key": "k-1"}))
+
+    # The first attempt reached the server and may have done the work; the retries never left, and a
+    # NotSent from them must not tell the caller that nothing happened.
+    assert len(server.received) == 1
+    assert len(waits.seconds) == RetryPolicy().attempts - 1
+    assert not isinstance(raised.value, NotSent)
+    assert isinstance(raised.value.__cause__, NotSent)
+    assert "a retry did not settle it" in str(raised.value)
+
+
 async def test_a_connection_closed_after_the_request_is_an_unknown_outcome() -> None:
     waits = Waits()
     with raw_server("hang-up") as server:

@@ -49,7 +49,11 @@ class RawServer:
 
 @contextmanager
 def raw_server(behaviour: str) -> Iterator[RawServer]:
-    """`behaviour` is `silent` (read the request, never answer) or `hang-up` (read it, close the connection)."""
+    """What the server does with each request it reads.
+
+    `silent`: never answer; `hang-up`: close the connection; `silent-then-gone`: never answer the first
+    request, and stop listening, so every later connection is refused.
+    """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -77,6 +81,9 @@ def raw_server(behaviour: str) -> Iterator[RawServer]:
                 connection.close()
             else:
                 held.append(connection)  # kept open and silent until the server stops
+            if behaviour == "silent-then-gone":
+                listener.close()
+                return
 
     thread = threading.Thread(target=serve, name="raw-server", daemon=True)
     thread.start()
