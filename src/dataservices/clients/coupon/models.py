@@ -1,7 +1,9 @@
 """The coupon contract's own bodies as frozen models; `Money`, `Page` and `Problem` come from the client core.
 
-Written by hand rather than generated (the docs' clients page says why); a test compares each model with
-the bundled contract's schema, so a field the contract adds, drops or renames fails the build.
+Written by hand rather than generated (the docs' clients page says why). Each model is compared with its
+schema in the bundled contract (`tests/dataservices/clients/test_coupon_models.py`), so a contract change
+that would break a call (a field added, dropped or renamed, an enum value added, a field made nullable or
+required) fails the build.
 """
 
 from __future__ import annotations
