@@ -46,7 +46,7 @@ from dataservices.clients.pages import walk_pages
 from dataservices.clients.retries import RetryPolicy
 from dataservices.clients.service_client import ServiceClient
 from dataservices.clients.timeouts import Timeouts, deadline
-from dataservices.clients.trace import TracePropagation, new_traceparent, use_traceparent
+from dataservices.common.tracecontext import new_traceparent, use_traceparent
 
 __all__ = [
     "BearerToken",
@@ -84,7 +84,6 @@ __all__ = [
     "Timeouts",
     "TokenProvider",
     "TokenRequestFailed",
-    "TracePropagation",
     "Unauthenticated",
     "UnexpectedResponse",
     "UnreadableAnswer",

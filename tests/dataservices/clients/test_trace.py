@@ -1,8 +1,8 @@
 """Trace context: calls carry the current trace, and a service calling another logs under the same trace id.
 
-The end-to-end test runs a small calling service on 127.0.0.1 (its routes call the real coupon service
-through `CouponClient`), wrapped as the data services are (`RequestLogging`) with `TracePropagation`
-outermost, and reads both services' request log lines.
+The end-to-end test runs a small calling service on 127.0.0.1 (its route calls the real coupon service
+through `CouponClient`), wrapped in the request logging every data service has, and reads both services'
+request log lines.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from dataservices.clients import TracePropagation, new_traceparent, use_traceparent
+from dataservices.clients import use_traceparent
 from dataservices.clients.coupon import CouponClient
-from dataservices.clients.trace import current_traceparent, outgoing_traceparent
 from dataservices.common.observability import RequestLogging, configure_logging
 from tests.dataservices.clients.wire import RecordingTransport
 from tests.fixtures.coupon_service import RunningCouponService
@@ -61,34 +60,6 @@ async def test_each_call_in_a_trace_sends_the_trace_with_its_own_parent_id(
     assert "00f067aa0ba902b7" not in parent_ids  # that is the caller's span, not this call's
 
 
-@pytest.mark.parametrize(
-    "invalid",
-    [
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-        "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "garbage",
-    ],
-)
-def test_an_invalid_traceparent_starts_a_new_trace(invalid: str) -> None:
-    with use_traceparent(invalid) as bound:
-        outgoing = outgoing_traceparent()
-
-    assert VALID.match(bound)
-    assert outgoing is not None
-    assert outgoing.split("-")[1] == bound.split("-")[1]
-    assert bound.split("-")[1] not in invalid.lower()
-    assert current_traceparent() is None  # unbound after the block
-
-
-def test_new_traces_are_distinct_and_valid() -> None:
-    traces = {new_traceparent() for _ in range(100)}
-
-    assert len(traces) == 100
-    assert all(VALID.match(trace) for trace in traces)
-    assert new_traceparent(sampled=False).endswith("-00")
-
-
 @pytest.fixture
 def request_logs(capfd: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
     """Request lines (logged at info; the suite logs warnings only), captured from the process's stdout."""
@@ -114,7 +85,7 @@ async def _request_lines(capture: pytest.CaptureFixture[str], services: set[str]
 
 @pytest.fixture
 def caller(live_server: Callable[..., LiveServer], coupon_service_module: RunningCouponService) -> LiveServer:
-    """A service whose one route calls the coupon service, wrapped as a data service that calls others is."""
+    """A service whose one route calls the coupon service, wrapped in request logging as every data service is."""
 
     async def checkout(request: Request) -> Response:
         service = coupon_service_module
@@ -124,7 +95,6 @@ def caller(live_server: Callable[..., LiveServer], coupon_service_module: Runnin
 
     app = Starlette(routes=[Route("/checkout", checkout)])
     app.add_middleware(RequestLogging, service="caller-service")
-    app.add_middleware(TracePropagation)  # added last, so it runs first
     return live_server(app)
 
 
