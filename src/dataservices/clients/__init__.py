@@ -41,7 +41,7 @@ from dataservices.clients.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from dataservices.clients.models import ContractModel, Money, Page, Problem, ProblemFieldError
+from dataservices.clients.models import ContractModel, Money, Page, Problem, ProblemFieldError, UtcDatetime
 from dataservices.clients.pages import walk_pages
 from dataservices.clients.retries import RetryPolicy
 from dataservices.clients.service_client import ServiceClient
@@ -88,6 +88,7 @@ __all__ = [
     "UnexpectedResponse",
     "UnreadableAnswer",
     "UnsupportedMediaType",
+    "UtcDatetime",
     "ValidationFailed",
     "deadline",
     "new_traceparent",
