@@ -49,7 +49,8 @@ class Call(Generic[T]):
     @property
     def repeatable(self) -> bool:
         """Whether sending this call twice has the effect of sending it once, so a retry is safe."""
-        return self.idempotent or self.method in IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in self.headers
+        keyed = any(name.lower() == IDEMPOTENCY_HEADER.lower() for name in self.headers)  # header names ignore case
+        return self.idempotent or self.method in IDEMPOTENT_METHODS or keyed
 
 
 def path(*segments: str) -> str:

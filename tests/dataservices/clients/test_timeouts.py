@@ -68,6 +68,7 @@ async def test_a_refused_connection_is_not_sent_and_is_retried_whatever_the_meth
     [
         ("POST", {}, 1),  # the work may have been done: sending it again could do it twice
         ("POST", {"Idempotency-Key": "k-1"}, 3),  # the service replays the first outcome
+        ("POST", {"idempotency-key": "k-1"}, 3),  # however the builder spells the header's name
         ("GET", {}, 3),
     ],
 )
