@@ -27,7 +27,7 @@ from dataservices.clients.models import Page
 from dataservices.clients.pages import walk_pages
 from dataservices.clients.retries import RetryPolicy, final_failure
 from dataservices.clients.timeouts import SendProgress, Timeouts, call_deadline, transport_failure
-from dataservices.common.tracecontext import TRACEPARENT_HEADER, child_traceparent, current_traceparent
+from dataservices.common.tracecontext import TRACEPARENT_HEADER, outgoing_traceparent
 
 T = TypeVar("T")
 
@@ -120,8 +120,8 @@ class ServiceClient:
 
     def _request(self, call: Call[Any]) -> httpx.Request:
         headers = dict(call.headers)
-        if (traceparent := current_traceparent()) is not None:
-            headers[TRACEPARENT_HEADER] = child_traceparent(traceparent)
+        if (traceparent := outgoing_traceparent()) is not None:
+            headers[TRACEPARENT_HEADER] = traceparent
         if call.reads:
             session = current_session()
             token = call.consistency_token or (session.token if session is not None else None)

@@ -22,13 +22,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.typing import EventDict, WrappedLogger
 
-from dataservices.common.tracecontext import (
-    bind_traceparent,
-    new_traceparent,
-    trace_id,
-    unbind_traceparent,
-    valid_traceparent,
-)
+from dataservices.common.tracecontext import bind_trace, new_trace, parse_traceparent, unbind_trace
 
 log = structlog.get_logger("dataservices.request")
 # (service, trace id) of the request being handled, for every line logged while it runs.
@@ -77,8 +71,7 @@ class RequestLogging:
             return
         headers = dict(scope["headers"])
         raw = headers.get(b"traceparent")
-        traceparent = (valid_traceparent(raw.decode("latin-1")) if raw else None) or new_traceparent()
-        request_trace_id = trace_id(traceparent)
+        trace = (parse_traceparent(raw.decode("latin-1")) if raw else None) or new_trace()
         started = time.perf_counter()
         status = 500
 
@@ -88,9 +81,9 @@ class RequestLogging:
                 status = message["status"]
             await send(message)
 
-        bound = _REQUEST.set((self.service, request_trace_id))
-        trace_bound = bind_traceparent(traceparent)
-        scope.setdefault("state", {})["trace_id"] = request_trace_id
+        bound = _REQUEST.set((self.service, trace[0]))
+        trace_bound = bind_trace(trace)
+        scope.setdefault("state", {})["trace_id"] = trace[0]
         try:
             await self.app(scope, receive, send_with_status)
         finally:
@@ -102,4 +95,4 @@ class RequestLogging:
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             _REQUEST.reset(bound)
-            unbind_traceparent(trace_bound)
+            unbind_trace(trace_bound)
