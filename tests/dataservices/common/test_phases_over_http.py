@@ -178,8 +178,10 @@ def test_a_process_killed_at_any_point_is_taken_over_after_a_restart(world: Worl
 
 def test_simultaneous_retries_of_a_killed_request_move_the_money_once(world: World) -> None:
     key = "kill-then-race"
+    doomed = world.service.running()
     with pytest.raises(httpx.TransportError):
         world.transfer(key, fail_at="after-call", mode="kill")
+    assert doomed.popen.wait(10) == -signal.SIGKILL  # reaped, so the next request starts a new process
     url = world.service.running().url
     time.sleep(LOCK_SECONDS + 0.2)  # the dead lease has expired: every retry races to take it over
 
