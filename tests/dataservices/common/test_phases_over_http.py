@@ -181,8 +181,7 @@ def test_simultaneous_retries_of_a_killed_request_move_the_money_once(world: Wor
     doomed = world.service.running()
     with pytest.raises(httpx.TransportError):
         world.transfer(key, fail_at="after-call", mode="kill")
-    # Until the killed process is reaped it still looks alive, and `running()` would hand out its address.
-    assert doomed.popen.wait(10) == -signal.SIGKILL
+    assert doomed.popen.wait(10) == -signal.SIGKILL  # reaped, so the next request starts a new process
     url = world.service.running().url
     time.sleep(LOCK_SECONDS + 0.2)  # the dead lease has expired: every retry races to take it over
 
