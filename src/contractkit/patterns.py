@@ -35,14 +35,15 @@ def to_python(pattern: str) -> str:
 
 
 def anchored(pattern: str) -> bool:
-    """Whether `pattern` can only match a whole string: `^` first, an unescaped `$` last, and every `|`
-    inside a group (in `^A|B$` the branch `B$` may start anywhere, `A` end anywhere)."""
-    if not pattern.startswith("^") or not pattern.endswith("$"):
-        return False
-    trailing_backslashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
-    if trailing_backslashes % 2:
-        return False  # `\$` is a dollar sign, not the end of the string
-    depth, index, in_class = 0, 0, False
+    """Whether `pattern` can only match a whole string: each top-level branch starts with `^` and ends with an
+    unescaped `$` (in `^A|B$` the branch `B$` may start anywhere and `A` end anywhere; `^(A|B)$` is whole)."""
+    return all(_anchored_branch(branch) for branch in _top_level_branches(pattern))
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """The pattern split at each `|` outside groups and character classes."""
+    branches: list[str] = []
+    depth, start, index, in_class = 0, 0, 0, False
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -57,9 +58,19 @@ def anchored(pattern: str) -> bool:
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            return False
+            branches.append(pattern[start:index])
+            start = index + 1
         index += 1
-    return True
+    branches.append(pattern[start:])
+    return branches
+
+
+def _anchored_branch(branch: str) -> bool:
+    if not branch.startswith("^") or not branch.endswith("$"):
+        return False
+    body = branch[:-1]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    return backslashes % 2 == 0  # `\$` is a dollar sign, not the end of the string
 
 
 @lru_cache(maxsize=1024)

@@ -14,8 +14,8 @@ RULE = Rule(
     slug="whole-string-patterns",
     level="MUST",
     statement=(
-        "A `pattern` is anchored at both ends (`^…$`, with any alternation inside a group), so it constrains the "
-        "whole string; implementations match it as ECMA-262 does, where `$` is the end of the string and `\\d` an "
+        "A `pattern` is anchored at both ends (`^…$`; an alternation goes inside a group, `^(ON|OFF)$`, or "
+        "anchors every branch), so it constrains the whole string; implementations match it as ECMA-262 does, where `$` is the end of the string and `\\d` an "
         "ASCII digit."
     ),
     rationale=(
