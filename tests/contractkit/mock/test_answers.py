@@ -5,7 +5,9 @@ Validity is judged by Schemathesis's own response validation, not by the mock's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,12 +15,15 @@ import pytest
 import schemathesis
 
 from contractkit.bundle import bundle
-from contractkit.loading.pointer import local_target
-from contractkit.operations import Operation, OperationIndex
-from tests.contractkit.mock.mocks import COUPON, WIDGETS, mocked
+from contractkit.discovery import find_contracts
+from contractkit.mock.answers import Answers
+from contractkit.mock.values import ValueMaker
+from contractkit.operations import OperationIndex
+from tests.contractkit.mock.mocks import AUTH, COUPON, ROOT, WIDGETS, mocked, valid_request
 from tests.fixtures.live_server import LiveServer
 
-AUTH = {"Authorization": "Bearer any-token-will-do"}
+# Every contract of the repository: a contract added under contracts/ is covered without a change here.
+CONTRACTS = find_contracts([ROOT / "contracts"])
 COUPON_ID = "cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K"
 
 
@@ -77,54 +82,56 @@ def test_a_preference_the_contract_cannot_meet_is_ignored(stateless: LiveServer)
         assert "Preference-Applied" not in response.headers
 
 
-def _value(document: dict[str, Any], node: Any) -> Any:
-    """The first example of a parameter or media type object."""
-    node, _ = local_target(document, node)
-    examples = node.get("examples")
-    if isinstance(examples, dict):
-        first, _ = local_target(document, next(iter(examples.values())))
-        return first["value"]
-    return node["example"]
-
-
-def valid_request(document: dict[str, Any], operation: Operation) -> dict[str, Any]:
-    """A request the operation accepts, made of the contract's own examples."""
-    raw = document["paths"][operation.path][operation.method.lower()]
-    path, headers = operation.path, dict(AUTH)
-    for node in [*document["paths"][operation.path].get("parameters", []), *raw.get("parameters", [])]:
-        param, _ = local_target(document, node)
-        if param["in"] == "path":
-            path = path.replace("{" + param["name"] + "}", str(_value(document, param)))
-        elif param["in"] == "header" and param.get("required"):
-            headers[param["name"]] = str(_value(document, param))
-    request: dict[str, Any] = {"method": operation.method, "url": path, "headers": headers}
-    if "requestBody" in raw:
-        body, _ = local_target(document, raw["requestBody"])
-        request["json"] = _value(document, body["content"]["application/json"])
-    return request
-
-
-def _every_answer(contract: Any) -> list[tuple[str, str]]:
+def _every_answer(contract: Path) -> list[Any]:
+    """(contract, operationId, status, example name or None) for every documented answer of a contract."""
     document = bundle(contract)
-    return [
-        (op.operation_id, status)
-        for op in OperationIndex(document).operations.values()
-        for status in sorted(op.statuses)
-        if status.isdigit()
-    ]
+    answers = Answers(document, ValueMaker(document))
+    cases = []
+    for operation in OperationIndex(document).operations.values():
+        for status in answers.statuses(operation):
+            names = answers.example_names(operation, status) or [None]
+            for name in names:
+                label = f"{contract.parent.name}-{operation.operation_id}-{status}" + (f"-{name}" if name else "")
+                cases.append(pytest.param(contract, operation.operation_id, status, name, id=label))
+    return cases
 
 
-@pytest.mark.parametrize(("operation_id", "status"), _every_answer(COUPON))
-def test_every_documented_answer_of_the_coupon_contract_is_valid(
-    operation_id: str, status: str, stateless: LiveServer, document: dict[str, Any]
+@pytest.fixture(scope="module")
+def mocks() -> Iterator[Callable[[Path], LiveServer]]:
+    """A stateless mock of each contract, started when a test first needs it."""
+    with ExitStack() as stack:
+        started: dict[Path, LiveServer] = {}
+
+        def mock_of(contract: Path) -> LiveServer:
+            if contract not in started:
+                started[contract] = stack.enter_context(mocked(contract, remember=False))
+            return started[contract]
+
+        yield mock_of
+
+
+@pytest.mark.parametrize(
+    ("contract", "operation_id", "status", "example"),
+    [case for contract in [*CONTRACTS, WIDGETS] for case in _every_answer(contract)],
+)
+def test_every_documented_answer_of_every_contract_is_valid(
+    contract: Path, operation_id: str, status: str, example: str | None, mocks: Callable[[Path], LiveServer]
 ) -> None:
+    """Each status and each named example of every operation, asked for with Prefer, is valid by the contract."""
+    document = bundle(contract)
     operation = OperationIndex(document).operations[operation_id]
     request = valid_request(document, operation)
-    request["headers"]["Prefer"] = f"code={status}"
-    response = httpx.request(**{**request, "url": stateless.url + request["url"]})
+    request["headers"]["Prefer"] = f"code={status}" + (f", example={example}" if example else "")
+    response = httpx.request(**{**request, "url": mocks(contract).url + request["url"]}, timeout=30)
     assert response.status_code == int(status), response.text
+    if example is not None:
+        assert response.headers["Preference-Applied"] == f"code={status}, example={example}"
     schema = schemathesis.openapi.from_dict(document)
     schema[operation.path][operation.method].validate_response(response)
+
+
+def test_the_contracts_are_found() -> None:
+    assert "coupon" in {path.parent.name for path in CONTRACTS}
 
 
 def test_without_examples_every_answer_is_built_from_the_schema() -> None:

@@ -14,10 +14,9 @@ import pytest
 import schemathesis
 
 from contractkit.bundle import bundle
-from tests.contractkit.mock.mocks import COUPON, WIDGETS, mocked
+from tests.contractkit.mock.mocks import AUTH, COUPON, WIDGETS, mocked
 from tests.fixtures.live_server import LiveServer
 
-AUTH = {"Authorization": "Bearer any-token-will-do"}
 NEW_COUPON = {
     "code": "SPRING27",
     "name": "Spring",
