@@ -13,7 +13,11 @@ import httpx
 import jwt
 import pytest
 
+import contractkit.mock.app
+import dataservices.common.endpoint
+from contractkit.server.admission import admit
 from contractkit.server.auth import TokenVerifier
+from contractkit.server.validation import RequestValidator
 from dataservices.common.auth import issue_development_token
 from tests.contractkit.mock.mocks import COUPON, mocked
 from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
@@ -111,3 +115,14 @@ def test_the_mock_refuses_as_the_service_does(
     assert mocked_answer.json() == service.json()
     for header in ("www-authenticate", "allow"):
         assert mocked_answer.headers.get(header) == service.headers.get(header), header
+
+
+def test_the_mock_and_the_services_admit_requests_with_the_same_code(
+    coupon_service_module: RunningCouponService,
+) -> None:
+    """Not a copy: both call contractkit.server's `admit` with its verifier and validator."""
+    state = coupon_service_module.server.app.state
+    assert dataservices.common.endpoint.admit is admit
+    assert contractkit.mock.app.admit is admit
+    assert type(state.request_validator) is RequestValidator
+    assert type(state.token_verifier) is TokenVerifier
