@@ -172,3 +172,23 @@ def test_without_memory_a_get_answers_the_example() -> None:
         fetched = api.send("GET", f"/v1/coupons/{coupon['id']}", "/v1/coupons/{couponId}").json()
     assert fetched == document["components"]["examples"]["Coupon"]["value"]
     assert fetched["code"] != NEW_COUPON["code"]
+
+
+def test_a_checkout_reserves_with_the_preferred_example_then_confirms(coupons: Checked) -> None:
+    coupon = _create_coupon(coupons).json()
+    reserved = coupons.send(
+        "POST",
+        f"/v1/coupons/{coupon['id']}/redemptions",
+        "/v1/coupons/{couponId}/redemptions",
+        json={**ORDER, "holdSeconds": 600},
+        headers={"Idempotency-Key": "checkout-7", "Prefer": "example=reserved"},
+    )
+    assert reserved.status_code == 201, reserved.text
+    assert reserved.headers["Preference-Applied"] == "example=reserved"
+    assert (reserved.json()["status"], reserved.json()["orderId"]) == ("RESERVED", "ord_7")
+    base = f"/v1/redemptions/{reserved.json()['id']}"
+
+    confirmed = coupons.send("POST", f"{base}/confirmation", "/v1/redemptions/{redemptionId}/confirmation")
+    assert (confirmed.status_code, confirmed.json()["status"]) == (200, "CONFIRMED")
+    released = coupons.send("POST", f"{base}/release", "/v1/redemptions/{redemptionId}/release")
+    assert released.status_code == 409
