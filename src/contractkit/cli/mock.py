@@ -52,7 +52,7 @@ def mock_command(
 
     A request is checked exactly as the services check it, by the same code: 401/403 for the token and
     its scopes, 400, 415, 422 (with `errors[]`) and 428 for what the operation accepts, 404 and 405 for
-    paths and methods. An accepted request gets the answer a `Prefer` header names
+    paths and methods, 413 for a body over 64 KiB. An accepted request gets the answer a `Prefer` header names
     (`Prefer: code=409`, `Prefer: example=belowMinimum`), else the first documented success with its
     first example, or a value built from the schema when the contract shows none.
 

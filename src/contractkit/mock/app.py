@@ -26,7 +26,7 @@ from contractkit.mock.memory import Memory
 from contractkit.mock.prefer import PREFER, PREFERENCE_APPLIED, parse_prefer
 from contractkit.mock.values import ValueMaker
 from contractkit.operations import Operation, OperationIndex
-from contractkit.server.admission import admit
+from contractkit.server.admission import Admitted, admit
 from contractkit.server.auth import BearerVerifier
 from contractkit.server.problem_details import CATALOGUE_BASE_URI, InternalError
 from contractkit.server.responses import BodySizeLimit, UnexpectedErrors, install_problem_handlers
@@ -64,7 +64,7 @@ class MockOperations:
         self.answers = Answers(index.document, values)
         self.memory = Memory(index, self.answers) if remember else None
 
-    def answer(self, operation: Operation, request: Request, admitted: Any) -> Answer:
+    def answer(self, operation: Operation, request: Request, admitted: Admitted) -> Answer:
         path = request.url.path
         preference = parse_prefer(request.headers.getlist(PREFER))
         if preference.any:
