@@ -23,6 +23,7 @@ from dataservices.coupon.tables import metadata
 from tests.fixtures.coupon_service import RunningCouponService
 from tests.fixtures.live_server import LiveServer
 from tests.pacts.coupon_states import PACTS_DIR, PROVIDER, STATE_PATH, CouponStates, coupon_pacts, verifier_for
+from tests.pacts.provider.recording import verify_and_record
 
 
 def _empty_database(service: RunningCouponService) -> None:
@@ -84,7 +85,7 @@ def test_the_coupon_service_honours_the_pact(
 ) -> None:
     verifier = verifier_for(pact, coupon_service.url, state_server, coupon_service.token(subject="pact-verifier"))
 
-    verifier.verify()
+    verify_and_record(verifier, pact)
 
 
 def test_verification_fails_when_the_provider_breaks_a_pact(
