@@ -15,8 +15,8 @@ RULE = Rule(
     level="MUST",
     statement=(
         "A `pattern` is anchored at both ends (`^…$`; an alternation goes inside a group, `^(ON|OFF)$`, or "
-        "anchors every branch), so it constrains the whole string; implementations match it as ECMA-262 does, where `$` is the end of the string and `\\d` an "
-        "ASCII digit."
+        "anchors every branch), so it constrains the whole string; implementations match it as ECMA-262 does, "
+        "where `$` is the end of the string and `\\d` an ASCII digit."
     ),
     rationale=(
         "JSON Schema's `pattern` is a search: `[A-Z0-9]+` accepts `'; DROP` because it contains an `A`. Anchoring "
