@@ -250,14 +250,16 @@ MUTANTS: tuple[Mutant, ...] = (
         "http",
         "omits Location on a created redemption",
         "KIT-301",
-        Edit("dataservices/coupon/api.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"),
+        Edit(
+            "dataservices/coupon/answers.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"
+        ),
     ),
     _mutant(
         "http-stale-if-match",
         "http",
         "ignores a stale If-Match",
         "KIT-302",
-        Edit("dataservices/common/http.py", "if if_match.strip() != etag(version):", "if False:"),
+        Edit("dataservices/common/versioning.py", "if if_match.strip() != etag(version):", "if False:"),
     ),
     _mutant(
         "http-missing-if-match-422",
@@ -319,7 +321,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "input",
         "stores strings holding lone surrogates",
         "KIT-406",
-        Edit("contractkit/server/validation.py", "unreadable = _surrogates(body)", "unreadable: list[FieldError] = []"),
+        Edit("contractkit/server/validation.py", "unreadable = _unstorable(body)", "unreadable: list[FieldError] = []"),
     ),
     _mutant(
         "input-trailing-newline",

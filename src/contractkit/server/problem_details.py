@@ -145,6 +145,21 @@ def validation_failed(errors: Sequence[FieldError]) -> ValidationFailed:
     return ValidationFailed(f"{count} {noun} in the request {'is' if count == 1 else 'are'} invalid.", errors=errors)
 
 
-def problem_document(problem: Problem, base_uri: str, instance: str) -> bytes:
-    """The one rendering of a problem as its `application/problem+json` document (compact UTF-8 JSON)."""
-    return orjson.dumps(problem.body(base_uri, instance))
+@dataclass(frozen=True, slots=True)
+class RenderedProblem:
+    """A problem as it is answered: its status, its headers and its `application/problem+json` document."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    media_type: str = PROBLEM_MEDIA_TYPE
+
+
+def render_problem(problem: Problem, base_uri: str, instance: str) -> RenderedProblem:
+    """The one rendering of a problem, for the request at path `instance` (the document is compact UTF-8 JSON).
+
+    Every problem goes through here: the exception handlers, the request checks, authentication, the body
+    limit, the last-resort 500, and, in the services, an unavailable database and the refusals an
+    idempotency key records and replays.
+    """
+    return RenderedProblem(problem.status, dict(problem.headers), orjson.dumps(problem.body(base_uri, instance)))

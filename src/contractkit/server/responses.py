@@ -17,26 +17,23 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contractkit.server.problem_details import (
-    PROBLEM_MEDIA_TYPE,
     ContentTooLarge,
     InternalError,
     MethodNotAllowed,
     Problem,
     ResourceNotFound,
-    problem_document,
+    render_problem,
 )
 
 log = structlog.get_logger(__name__)
 
 
 def problem_response(problem: Problem, request: Request) -> Response:
-    """Render a problem for the request that caused it."""
+    """Answer the request that caused `problem` with its rendering."""
     base_uri: str = getattr(request.app.state, "problem_base_uri", "about:blank#")
+    rendered = render_problem(problem, base_uri, request.url.path)
     return Response(
-        content=problem_document(problem, base_uri, request.url.path),
-        status_code=problem.status,
-        media_type=PROBLEM_MEDIA_TYPE,
-        headers=problem.headers,
+        content=rendered.body, status_code=rendered.status, media_type=rendered.media_type, headers=rendered.headers
     )
 
 

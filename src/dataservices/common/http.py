@@ -1,6 +1,7 @@
-"""HTTP pieces every service uses: JSON answers, stored answers and ETags.
+"""HTTP pieces every service uses: JSON answers and stored answers.
 
 The request body limit is contractkit's `BodySizeLimit` (`contractkit.server.responses`), shared with the mock.
+ETags and `If-Match` are in `dataservices.common.versioning`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from starlette.responses import Response
 
 from dataservices.common.encoding import dump_json
 from dataservices.common.idempotency import REPLAY_HEADER, StoredResponse
-from dataservices.common.problems import PreconditionFailed
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -25,14 +25,3 @@ def stored_to_response(stored: StoredResponse, extra_headers: dict[str, str] | N
     if stored.replayed:
         headers[REPLAY_HEADER] = "true"
     return Response(content=stored.body, status_code=stored.status, media_type=stored.media_type, headers=headers)
-
-
-def etag(version: int) -> str:
-    """A strong ETag for a version number."""
-    return f'"{version}"'
-
-
-def check_if_match(if_match: str, version: int, what: str) -> None:
-    """Refuse with 412 unless `If-Match` names the current version."""
-    if if_match.strip() != etag(version):
-        raise PreconditionFailed(f"The {what} is at version {etag(version)}, not {if_match.strip()}.")

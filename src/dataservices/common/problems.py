@@ -3,8 +3,9 @@
 The problem types, their documents and the Starlette handlers are contractkit's
 (`contractkit.server`), shared with `contractkit mock`: a refusal the contract describes reads the same
 from a service and from the mock. Domain errors subclass `Problem` and carry their type slug, title,
-status and stable code. What is added here is what only a service answers: a stale `If-Match` (412),
-an unavailable database (503), and FastAPI's own parsing errors.
+status and stable code. Every problem is rendered by one function, `render_problem`, whether a handler
+answers it or an idempotency key records it for replay. What is added here is what only a service
+answers: a stale `If-Match` (412), an unavailable database (503), and FastAPI's own parsing errors.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from contractkit.server.problem_details import (
     MethodNotAllowed,
     PreconditionRequired,
     Problem,
+    RenderedProblem,
     ResourceNotFound,
     Unauthenticated,
     UnsupportedMediaType,
     ValidationFailed,
-    problem_document,
+    render_problem,
     validation_failed,
 )
 from contractkit.server.responses import UnexpectedErrors, allowed_methods, problem_response
@@ -46,6 +48,7 @@ __all__ = [
     "PreconditionFailed",
     "PreconditionRequired",
     "Problem",
+    "RenderedProblem",
     "ResourceNotFound",
     "ServiceUnavailable",
     "Unauthenticated",
@@ -54,8 +57,8 @@ __all__ = [
     "ValidationFailed",
     "allowed_methods",
     "install_problem_handlers",
-    "problem_document",
     "problem_response",
+    "render_problem",
     "validation_failed",
 ]
 
