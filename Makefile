@@ -29,9 +29,10 @@ lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --python-version 3.11 \
 	  -o requirements.lock
 
-## run: serve the coupon service on SQLite at 127.0.0.1:8081 with demo data
+## run: serve every registered service on SQLite, each on its own port of 127.0.0.1, with demo data; prints a
+## token and curl lines to try (`dataservices services` lists the services and their ports)
 run: $(STAMP)
-	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
+	$(BIN)/dataservices serve all --demo --host 127.0.0.1
 
 ## pg-up: a local PostgreSQL 15 primary + streaming replica in var/postgres, a database per service; prints the
 ## variables to export (`eval "$(make -s pg-up)"` sets them). `make run` stays on SQLite.
@@ -51,8 +52,8 @@ pg-down: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/contractkit validate contracts/ --root .
 	$(BIN)/contractkit lint contracts/ --fail-on warning --root .
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench lint
+	$(BIN)/ruff format --check src tests bench lint
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -104,8 +105,8 @@ rule-number: $(STAMP)
 
 ## fmt: format and autofix
 fmt: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench lint
+	$(BIN)/ruff check --fix src tests bench lint
 
 clean:
 	rm -rf $(VENV) var reports site .cache/docs .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -32,6 +32,7 @@ from dataservices.common.auth import issue_development_token
 from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from tests.fixtures.coupon_service import ALL_SCOPES, TEST_AUTH
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "coupon" / "openapi.yaml"
@@ -47,7 +48,7 @@ _folder = Path(tempfile.mkdtemp(prefix="coupon-conformance-"))
 atexit.register(shutil.rmtree, _folder, True)
 DATABASE = _folder / "coupon.db"
 _settings = CouponSettings(database_url=f"sqlite:///{DATABASE}")
-upgrade("coupon", _settings.resolved_database_url())
+upgrade(COUPON, _settings.resolved_database_url())
 TOKEN = issue_development_token(TEST_AUTH, list(ALL_SCOPES), subject="conformance-suite")
 
 _document = bundle(CONTRACT)

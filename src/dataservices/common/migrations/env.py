@@ -1,15 +1,22 @@
-"""Alembic environment of the coupon service, on the driver the service uses (sqlite3 or psycopg)."""
+"""The Alembic environment every service shares, on the driver the services use (sqlite3 or psycopg).
+
+Each service keeps only its revision scripts (`<service>/migrations/versions/`); `common/migrate.py`
+points Alembic at them and hands this environment the service's tables in `config.attributes`, so the
+environment itself names no service.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine
 
 from dataservices.common.db import driver_url
-from dataservices.coupon.tables import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or ""
+metadata = config.attributes.get("metadata")
+if not isinstance(metadata, MetaData):
+    raise RuntimeError("run migrations through `dataservices migrate` (dataservices.common.migrate), not plain alembic")
 
 if context.is_offline_mode():
     context.configure(url=url, target_metadata=metadata, literal_binds=True)
