@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy
 from pact import Verifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from dataservices.coupon.tables import metadata
 from tests.fixtures.coupon_service import RunningCouponService
 from tests.fixtures.live_server import LiveServer
 
@@ -99,19 +97,10 @@ class ProviderStates:
             values["redemptionId"] = redemption.json()["id"]
         return values
 
-    def reset(self) -> None:
-        engine = sqlalchemy.create_engine(f"sqlite:///{self.service.database_path}")
-        try:
-            with engine.begin() as connection:
-                for table in reversed(metadata.sorted_tables):
-                    connection.execute(table.delete())
-        finally:
-            engine.dispose()
-
     def change(self, request_body: dict[str, Any]) -> Response:
         state, action = request_body.get("state") or "", request_body.get("action")
         if action == "teardown":
-            self.reset()
+            self.service.reset()
             return JSONResponse({})
         if state == "":  # the verifier's setup call for an interaction without provider states
             return JSONResponse({})
