@@ -7,7 +7,7 @@ environment itself names no service.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -22,7 +22,7 @@ if not isinstance(metadata, MetaData):
     raise RuntimeError("run migrations through `dataservices migrate` (dataservices.common.migrate), not plain alembic")
 
 
-def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | bool:
+def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[False]:
     """Our own column types (`UTCDateTime`) appear in a new revision imported by name, as in a hand-written one."""
     module = type(item).__module__
     if kind == "type" and module.split(".")[0] == "dataservices":
