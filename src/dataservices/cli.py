@@ -4,7 +4,7 @@ dataservices services                      the registered services, their ports,
 dataservices serve NAME|all [--host 127.0.0.1] [--port P] [--workers N] [--demo]
 dataservices migrate NAME|all
 dataservices revision NAME -m MESSAGE      write the service's next migration from its tables
-dataservices token --scope coupon:read --scope coupon:write [--subject S] [--ttl SECONDS]
+dataservices token --scope coupon:read --scope coupon:write | --service NAME|all [--subject S] [--ttl SECONDS]
 dataservices pg up|status|down [--directory var/postgres]
 """
 
@@ -144,12 +144,18 @@ def _serve_all(specs: tuple[ServiceSpec[Any], ...], host: str | None, demo: bool
 
 @app.command()
 def token(
-    scope: Annotated[list[str], typer.Option("--scope", help="A scope to grant; repeat for several.")],
+    scope: Annotated[list[str] | None, typer.Option("--scope", help="A scope to grant; repeat for several.")] = None,
+    service: Annotated[
+        str | None, typer.Option(help="Grant every scope of this service (or of `all` services).")
+    ] = None,
     subject: Annotated[str, typer.Option(help="The client id the token names.")] = "development-client",
     ttl: Annotated[int, typer.Option(help="Seconds until the token expires.")] = 3600,
 ) -> None:
     """Print a development JWT that services started with the same environment accept."""
-    scopes = [part for value in scope for part in value.split()]
+    scopes = [part for value in scope or () for part in value.split()]
+    scopes += [s for spec in (_select(service) if service else ()) for s in spec.scopes if s not in scopes]
+    if not scopes:
+        raise typer.BadParameter("name a scope (--scope) or a service (--service)", param_hint="--scope")
     typer.echo(issue_development_token(AuthSettings(), scopes, subject=subject, ttl_seconds=ttl))
 
 

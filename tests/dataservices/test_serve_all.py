@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from dataservices.cli import app
 from dataservices.registry import SERVICES
 
 # A cold start of every service on a busy 2-core machine; the banner comes once all answer /health/ready.
@@ -145,19 +143,3 @@ def test_when_a_service_dies_the_others_are_stopped_and_the_command_fails(served
     os.kill(first, signal.SIGKILL)
     assert served_all.process.wait(STOP_SECONDS) == 1
     assert not any(_listening(port) for port in served_all.ports.values())
-
-
-def _cli(*arguments: str) -> Result:
-    return CliRunner().invoke(app, list(arguments))
-
-
-def test_all_services_cannot_share_one_port() -> None:
-    result = _cli("serve", "all", "--port", "9999")
-    assert result.exit_code == 2
-    assert "DATASERVICES_<NAME>_PORT" in result.stderr
-
-
-def test_an_unknown_service_is_refused_with_the_registered_names() -> None:
-    result = _cli("migrate", "nosuch")
-    assert result.exit_code == 2
-    assert f"registered: {', '.join(SERVICES.names)}" in result.stderr
