@@ -25,6 +25,7 @@ from dataservices.common.db import ensure_sqlite_directory
 from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
 from tests.fixtures.live_server import serve
 
@@ -82,7 +83,7 @@ def test_a_write_while_another_process_holds_the_lock_is_503_and_recovers(
 
 def test_a_database_that_cannot_be_written_is_503_and_not_ready(tmp_path: Path) -> None:
     database = tmp_path / "coupon.db"
-    upgrade("coupon", f"sqlite:///{database}")
+    upgrade(COUPON, f"sqlite:///{database}")
     # Opened read-only, as a file the service may not write (tests run as root, so permissions would not stop it).
     settings = CouponSettings(database_url=f"sqlite:///file:{database}?mode=ro&uri=true")
     headers = {"Authorization": f"Bearer {issue_development_token(TEST_AUTH, ['coupon:read', 'coupon:write'])}"}

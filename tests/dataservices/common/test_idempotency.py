@@ -16,6 +16,7 @@ from dataservices.common.migrate import upgrade
 from dataservices.common.problems import Problem, render_problem
 from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.coupon.tables import coupons, idempotency_keys
 
 REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/things")
@@ -24,7 +25,7 @@ REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/th
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
     url = f"sqlite:///{tmp_path}/coupon.db"
-    upgrade("coupon", url)
+    upgrade(COUPON, url)
     database = Database(url)
     yield database
     asyncio.run(database.dispose())

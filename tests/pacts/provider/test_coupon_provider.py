@@ -15,25 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dataservices.coupon.tables import metadata
 from tests.fixtures.coupon_service import RunningCouponService
 from tests.fixtures.live_server import LiveServer
 from tests.pacts.coupon_states import PACTS_DIR, PROVIDER, STATE_PATH, CouponStates, coupon_pacts, verifier_for
 from tests.pacts.provider.recording import verify_and_record
-
-
-def _empty_database(service: RunningCouponService) -> None:
-    engine = sqlalchemy.create_engine(f"sqlite:///{service.database_path}")
-    try:
-        with engine.begin() as connection:
-            for table in reversed(metadata.sorted_tables):
-                connection.execute(table.delete())
-    finally:
-        engine.dispose()
 
 
 class ReshapeCoupons:
@@ -71,7 +59,7 @@ def _no_pact_telemetry(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def state_server(coupon_service: RunningCouponService, live_server: Callable[..., LiveServer]) -> str:
     """The URL of the state-change handler for the live coupon service."""
-    states = CouponStates(coupon_service.client, lambda: _empty_database(coupon_service))
+    states = CouponStates(coupon_service.client, coupon_service.reset)
     return f"{live_server(states.app()).url}{STATE_PATH}"
 
 
