@@ -139,7 +139,7 @@ def _count(client: httpx.Client) -> int:
 
 def test_a_database_file_that_cannot_be_written_at_start_is_not_ready_until_it_can(tmp_path: Path) -> None:
     database = tmp_path / "coupon.db"
-    upgrade("coupon", f"sqlite:///{database}")
+    upgrade(COUPON, f"sqlite:///{database}")
     settings = CouponSettings(database_url=f"sqlite:///{database}")
     headers = {"Authorization": f"Bearer {issue_development_token(TEST_AUTH, ['coupon:read', 'coupon:write'])}"}
     with serve(create_app(settings, TEST_AUTH)) as server, httpx.Client(base_url=server.url, headers=headers) as client:

@@ -23,7 +23,7 @@ from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
 from dataservices.pgpair import PairDatabase
-from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
+from tests.fixtures.coupon_service import COUPON, TEST_AUTH, RunningCouponService
 from tests.fixtures.live_server import serve
 
 PROBLEM = "application/problem+json"
@@ -275,7 +275,7 @@ def test_a_parameter_no_database_can_store_is_422(client: httpx.Client, query: s
 
 def test_unstorable_text_is_refused_before_postgresql_would_fail_on_it(postgres_database: PairDatabase) -> None:
     # PostgreSQL text cannot hold NUL: before the rule, this insert failed in the driver and answered 500.
-    upgrade("coupon", postgres_database.primary_url)
+    upgrade(COUPON, postgres_database.primary_url)
     settings = CouponSettings(database_url=postgres_database.primary_url)
     token = issue_development_token(TEST_AUTH, ["coupon:read", "coupon:write"])
     with (
