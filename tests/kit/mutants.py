@@ -302,7 +302,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "input",
         "stores strings holding lone surrogates",
         "KIT-406",
-        Edit("common/validation.py", "unreadable = _surrogates(body)", "unreadable: list[FieldError] = []"),
+        Edit("common/validation.py", "unreadable = _unstorable(body)", "unreadable: list[FieldError] = []"),
     ),
     _mutant(
         "input-trailing-newline",

@@ -39,11 +39,14 @@ from dataservices.common.problems import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _BASE_URI = "urn:dataservices:contract"
-# A UTF-16 surrogate on its own: JSON can escape one (`"\ud800"`), but it is not a Unicode character,
-# so no database can store it and no JSON encoder can write it back.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_INTEGER = re.compile(r"^-?\d+$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
+# Characters no string of a request may hold, whatever its schema says, because no database of ours can
+# store them: a UTF-16 surrogate on its own (JSON can escape one, `"\ud800"`, but it is not a Unicode
+# character, and no encoder can write it back), and U+0000, which PostgreSQL text refuses.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Parameter numbers as JSON writes them, whole strings of ASCII digits: `int()` alone would also take
+# "5\n", " 5" and "١٢" (Arabic-Indic digits), none of which the contract's integer allows.
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _LOCATIONS = {"path": "PATH", "query": "QUERY", "header": "HEADER"}
 
 
@@ -76,21 +79,31 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> A
 ContractValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
 
 
-def _surrogates(value: Any, pointer: str = "") -> list[FieldError]:
-    """Every string (or key) of a JSON value that holds a lone surrogate."""
+def _unstorable_text(text: str) -> str | None:
+    """What makes `text` impossible to store, or None when it can be stored."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "must not hold U+0000 (NUL): it cannot be stored"
+    return "must be valid Unicode text; it holds a lone surrogate"
+
+
+def _unstorable(value: Any, pointer: str = "", location: str = "BODY") -> list[FieldError]:
+    """Every string (or property name) of a JSON value that no database can store (see `_UNSTORABLE`)."""
     if isinstance(value, str):
-        found = _LONE_SURROGATE.search(value) is not None
-        return [FieldError("BODY", pointer, "must be valid Unicode text; it holds a lone surrogate")] if found else []
+        problem = _unstorable_text(value)
+        return [FieldError(location, pointer, problem)] if problem else []
     errors: list[FieldError] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if _LONE_SURROGATE.search(key):
-                errors.append(FieldError("BODY", pointer, "has a property name that is not valid Unicode text"))
+            if _unstorable_text(key):
+                errors.append(FieldError(location, pointer, "has a property name that cannot be stored"))
             else:
-                errors.extend(_surrogates(item, child(pointer, key)))
+                errors.extend(_unstorable(item, child(pointer, key), location))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            errors.extend(_surrogates(item, child(pointer, index)))
+            errors.extend(_unstorable(item, child(pointer, index), location))
     return errors
 
 
@@ -110,9 +123,9 @@ def _convert(raw: str, schema: Mapping[str, Any]) -> Any:
     """Convert a parameter string to the type its schema declares; leave it if it does not fit."""
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
-    if "integer" in kinds and _INTEGER.match(raw):
+    if "integer" in kinds and _INTEGER.fullmatch(raw):
         return int(raw)
-    if "number" in kinds and _NUMBER.match(raw):
+    if "number" in kinds and _NUMBER.fullmatch(raw):
         return float(raw) if any(c in raw for c in ".eE") else int(raw)
     if "boolean" in kinds and raw in ("true", "false"):
         return raw == "true"
@@ -226,7 +239,8 @@ class RequestValidator:
                     params[param.name] = param.schema["default"]
                 continue
             value = _convert(raw, param.schema)
-            errors.extend(self._errors(param.schema_pointer, value, location, f"/{param.name}"))
+            unstorable = _unstorable(value, f"/{param.name}", location)
+            errors.extend(unstorable or self._errors(param.schema_pointer, value, location, f"/{param.name}"))
             params[param.name] = value
         body = await self._body(request, operation, errors)
         if errors:
@@ -254,7 +268,7 @@ class RequestValidator:
             body = json.loads(raw, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise MalformedRequest(f"The request body is not valid JSON: {exc}.") from exc
-        unreadable = _surrogates(body)
+        unreadable = _unstorable(body)
         if unreadable:
             errors.extend(unreadable)
         elif operation.body_schema_pointer is not None:
