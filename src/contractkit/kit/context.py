@@ -3,6 +3,11 @@
 `KitContext.send` is the one way a check talks to the implementation. Every answer is also held to
 the contract on the way back, for the promise being checked: a 5xx, an undocumented status, or a
 problem that is not RFC 9457 with a documented `code` breaks that promise wherever it shows up.
+
+The kit reads its own writes the way the contracts tell a client to: the newest `Consistency-Token` an
+answer carried goes on every later call to an operation that declares that header (unless the call sets
+it). An implementation that serves reads from replicas is then judged on what it promises, a read that
+sees the caller's own writes, and not on how far its replicas happen to lag.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 
 # Lower-case letters and digits only: the run id goes into codes, user ids and order ids of any pattern.
 _RUN_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+CONSISTENCY_TOKEN = "Consistency-Token"
 
 
 class Checklist:
@@ -146,6 +152,13 @@ def contract_breaches(reply: Reply) -> list[str]:
     return found
 
 
+def _takes_consistency_token(operation: Operation, headers: dict[str, str]) -> bool:
+    """Whether a call should carry the newest token: its operation declares the header and it sets none."""
+    wanted = CONSISTENCY_TOKEN.lower()
+    declared = any(p.location == "header" and p.name.lower() == wanted for p in operation.parameters)
+    return declared and not any(name.lower() == wanted for name in headers)
+
+
 @dataclass
 class KitContext:
     """Everything a check needs; one per kit run."""
@@ -160,6 +173,10 @@ class KitContext:
     cache: dict[str, Any] = field(default_factory=dict)
     _counter: int = 0
     _tokens: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
+    # The newest Consistency-Token by arrival. Tokens are opaque, so "newest" cannot mean "highest"; an
+    # implementation's token taken after its commit is at least as new as every commit before it, so the
+    # answer that arrived last carries one that covers the writes answered before it.
+    _consistency_token: str | None = None
 
     def op(self, operation_id: str) -> Operation:
         try:
@@ -187,6 +204,8 @@ class KitContext:
     async def send(self, call: Call, auth: Auth = DEFAULT_AUTH) -> Reply:
         """Send a call; its answer is held to the contract for the promise being checked."""
         headers = dict(call.headers)
+        if self._consistency_token is not None and _takes_consistency_token(call.operation, headers):
+            headers[CONSISTENCY_TOKEN] = self._consistency_token
         if call.operation.authenticated and not auth.anonymous:
             token = auth.token or await self.token(auth.scopes or call.operation.scopes, auth.client)
             headers["Authorization"] = f"Bearer {token}"
@@ -213,6 +232,8 @@ class KitContext:
         current = checklist()
         for breach in contract_breaches(reply):
             current.fail(breach)
+        if reply.ok and (consistency := reply.header(CONSISTENCY_TOKEN)):
+            self._consistency_token = consistency
         return reply
 
     async def send_all(self, calls: list[tuple[Call, Auth]]) -> list[Reply]:

@@ -99,17 +99,29 @@ def _wait_until_ready_says(client: httpx.Client, wanted: dict[str, str]) -> None
     raise AssertionError(f"readiness never said {wanted}; last: {response.status_code} {response.text}")
 
 
-def test_a_read_with_its_write_token_sees_the_write_and_one_without_reads_the_replica(
+def test_a_read_or_quote_with_its_write_token_sees_the_write_and_one_without_reads_the_replica(
     coupon_on_postgres: Callable[..., httpx.Client], postgres_database: PairDatabase
 ) -> None:
     client = coupon_on_postgres()
+    quote = {"userId": "usr_pg", "orderAmount": {"amount": 5000, "currency": "EUR"}}
     with replay_paused(postgres_database.replica_url):
         coupon_id, token = _create_coupon(client)
         with_token = client.get(f"/v1/coupons/{coupon_id}", headers={"Consistency-Token": token})
         without = client.get(f"/v1/coupons/{coupon_id}")
+        quoted = client.post(f"/v1/coupons/{coupon_id}/quotes", json=quote, headers={"Consistency-Token": token})
+        quoted_without = client.post(f"/v1/coupons/{coupon_id}/quotes", json=quote)
     assert with_token.status_code == 200  # the primary: the replica has not replayed the coupon
     assert without.status_code == 404  # the replica, which does not have it yet
     assert without.headers["content-type"] == PROBLEM
+    assert (quoted.status_code, quoted.json()["discount"]["amount"]) == (200, 100)
+    assert quoted_without.status_code == 404
+
+
+def test_text_postgresql_cannot_store_is_a_422_not_a_500(coupon_on_postgres: Callable[..., httpx.Client]) -> None:
+    client = coupon_on_postgres()
+    refused = client.post("/v1/coupons", json=_coupon_body(name="Summer\x00sale"))
+    assert refused.status_code == 422, refused.text
+    assert [error["pointer"] for error in refused.json()["errors"]] == ["/name"]
 
 
 def test_with_the_replica_stopped_reads_come_from_the_primary_and_readiness_is_degraded(
