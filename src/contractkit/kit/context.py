@@ -13,8 +13,9 @@ sees the caller's own writes, and not on how far its replicas happen to lag.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 # Lower-case letters and digits only: the run id goes into codes, user ids and order ids of any pattern.
 _RUN_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 CONSISTENCY_TOKEN = "Consistency-Token"
+# A path template's parameter (`{couponId}`) as `re.escape` writes it.
+_PATH_PARAMETER = re.compile(r"\\\{[^}]+\\\}")
 
 
 class Checklist:
@@ -157,6 +160,31 @@ def _takes_consistency_token(operation: Operation, headers: dict[str, str]) -> b
     wanted = CONSISTENCY_TOKEN.lower()
     declared = any(p.location == "header" and p.name.lower() == wanted for p in operation.parameters)
     return declared and not any(name.lower() == wanted for name in headers)
+
+
+def consistency_hooks(facts: OperationIndex) -> dict[str, list[Callable[[Any], None]]]:
+    """httpx event hooks that make a plain client read its own writes as `KitContext.send` does.
+
+    For checks that drive a client of their own (a model-based run in a thread): every request to an
+    operation that declares `Consistency-Token`, and that sets none, carries the newest token an answer gave.
+    """
+    taking = [
+        (operation.method.upper(), re.compile("^" + _PATH_PARAMETER.sub("[^/]+", re.escape(operation.path)) + "$"))
+        for operation in facts.operations.values()
+        if _takes_consistency_token(operation, {})
+    ]
+    newest: list[str] = []
+
+    def carry(request: httpx.Request) -> None:
+        declared = any(method == request.method and path.match(request.url.path) for method, path in taking)
+        if newest and declared and CONSISTENCY_TOKEN not in request.headers:
+            request.headers[CONSISTENCY_TOKEN] = newest[0]
+
+    def remember(response: httpx.Response) -> None:
+        if response.is_success and (token := response.headers.get(CONSISTENCY_TOKEN)):
+            newest[:] = [token]
+
+    return {"request": [carry], "response": [remember]}
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from contractkit.bundle import bundle
-from contractkit.kit.context import KitContext
+from contractkit.kit.context import KitContext, consistency_hooks
 from contractkit.kit.credentials import FixedToken
 from contractkit.kit.options import KitOptions
 from contractkit.kit.services.coupon import CouponKit
@@ -51,4 +51,33 @@ def test_calls_that_take_a_consistency_token_carry_the_newest_one_an_answer_gave
         ("GET /v1/coupons/cpn_1", "pg.0-2"),
         ("GET /v1/coupons/cpn_1", "chosen"),
         ("GET /health/ready", None),
+    ]
+
+
+def test_a_plain_client_with_the_hooks_reads_its_own_writes_the_same_way() -> None:
+    sent: list[tuple[str, str | None]] = []
+
+    def implementation(request: httpx.Request) -> httpx.Response:
+        sent.append((f"{request.method} {request.url.path}", request.headers.get("Consistency-Token")))
+        if request.url.path == "/v1/coupons":
+            return httpx.Response(201, headers={"Consistency-Token": "pg.0-7"}, json={})
+        return httpx.Response(200, json={})
+
+    hooks = consistency_hooks(INDEX)
+    with httpx.Client(base_url="http://implementation.test", transport=httpx.MockTransport(implementation),
+                      event_hooks=hooks) as client:  # fmt: skip
+        client.get("/v1/coupons/cpn_1")
+        client.post("/v1/coupons", json={})
+        client.post("/v1/coupons/cpn_1/quotes", json={})  # quoteCoupon declares the header
+        client.post("/v1/coupons/cpn_1/redemptions", json={})  # redeemCoupon does not
+        client.get("/v1/coupons/cpn_1/redemptions")
+        client.get("/v1/coupons/cpn_1", headers={"Consistency-Token": "chosen"})
+
+    assert sent == [
+        ("GET /v1/coupons/cpn_1", None),
+        ("POST /v1/coupons", None),
+        ("POST /v1/coupons/cpn_1/quotes", "pg.0-7"),
+        ("POST /v1/coupons/cpn_1/redemptions", None),
+        ("GET /v1/coupons/cpn_1/redemptions", "pg.0-7"),
+        ("GET /v1/coupons/cpn_1", "chosen"),
     ]

@@ -343,13 +343,15 @@ def test_reads_send_the_last_write_consistency_token(wire: tuple[CouponClient, R
     created = client.create_coupon(new_coupon())
     remembered = client.consistency_token
     client.get_coupon(created.coupon.id)
+    client.quote(created.coupon.id, user_id="usr_1", order_amount=eur(300))
     client.list_coupons(limit=1, consistency_token="explicit.1")
 
-    before_write, write, read, explicit = transport.requests
+    before_write, write, read, quote, explicit = transport.requests
     assert "Consistency-Token" not in before_write.headers
     assert "Consistency-Token" not in write.headers
     assert remembered is not None
     assert read.headers["Consistency-Token"] == remembered
+    assert quote.headers["Consistency-Token"] == remembered
     assert explicit.headers["Consistency-Token"] == "explicit.1"
 
 

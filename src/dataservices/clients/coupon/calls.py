@@ -149,7 +149,9 @@ def update_coupon(
 
 def quote_coupon(coupon_id: str, user_id: str, order_amount: Money, traceparent: str | None) -> Call[Quote]:
     body = {"userId": user_id, "orderAmount": order_amount.model_dump(mode="json")}
-    return Call("POST", coupon_path(coupon_id, "quotes"), _model(Quote), body=body, headers=_headers(traceparent))
+    # A quote reads the coupon: it carries the token, so a quote straight after a change sees it.
+    path = coupon_path(coupon_id, "quotes")
+    return Call("POST", path, _model(Quote), body=body, headers=_headers(traceparent), reads=True)
 
 
 def redeem_coupon(
