@@ -70,13 +70,15 @@ def test_the_asyncpg_baseline_sends_the_statements_the_service_sends(
     )
     headers = {"Authorization": f"Bearer {issue_development_token(TEST_AUTH, list(ALL_SCOPES))}"}
     coupon_id, code = seeded.spread_ids[0], seeded.spread_codes[0]
-    with serve(create_app(settings, TEST_AUTH)) as server:
-        with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-            body = {"userId": "u1", "orderId": "o1", "orderAmount": {"amount": 5000, "currency": "EUR"}}
-            redeemed = client.post(f"/v1/coupons/{coupon_id}/redemptions", json=body, headers={"Idempotency-Key": "k"})
-            assert redeemed.status_code == 201, redeemed.text
-            assert client.get(f"/v1/coupons/{coupon_id}").status_code == 200
-            assert client.get("/v1/coupons", params={"code": code}).status_code == 200
+    with (
+        serve(create_app(settings, TEST_AUTH)) as server,
+        httpx.Client(base_url=server.url, headers=headers, timeout=30) as client,
+    ):
+        body = {"userId": "u1", "orderId": "o1", "orderAmount": {"amount": 5000, "currency": "EUR"}}
+        redeemed = client.post(f"/v1/coupons/{coupon_id}/redemptions", json=body, headers={"Idempotency-Key": "k"})
+        assert redeemed.status_code == 201, redeemed.text
+        assert client.get(f"/v1/coupons/{coupon_id}").status_code == 200
+        assert client.get("/v1/coupons", params={"code": code}).status_code == 200
 
     sent = [statement for log, offset in zip(logs, offsets, strict=True) for statement in _statements(log, offset)]
     expected = (*postgres_direct.REDEMPTION_STATEMENTS, postgres_direct.READ_COUPON, postgres_direct.LIST_BY_CODE)
