@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-stamp
 FUZZ_PORT ?= 8181
 FUZZ_EXAMPLES ?= 300
+FUZZ_SERVICE ?= coupon
+FUZZ_PREFIX := $(shell echo $(FUZZ_SERVICE) | tr a-z A-Z)
 
 .PHONY: run test lint fuzz fmt setup clean docs docs-serve bench profile rule-number lock pg-up pg-down pg-status
 
@@ -29,9 +31,10 @@ lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --python-version 3.11 \
 	  -o requirements.lock
 
-## run: serve the coupon service on SQLite at 127.0.0.1:8081 with demo data
+## run: serve every registered service on SQLite, each on its own port of 127.0.0.1, with demo data; prints a
+## token and curl lines to try (`dataservices services` lists the services and their ports)
 run: $(STAMP)
-	$(BIN)/dataservices serve coupon --demo --host 127.0.0.1 --port 8081
+	$(BIN)/dataservices serve all --demo --host 127.0.0.1
 
 ## pg-up: a local PostgreSQL 15 primary + streaming replica in var/postgres, a database per service; prints the
 ## variables to export (`eval "$(make -s pg-up)"` sets them). `make run` stays on SQLite.
@@ -51,8 +54,8 @@ pg-down: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/contractkit validate contracts/ --root .
 	$(BIN)/contractkit lint contracts/ --fail-on warning --root .
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench lint
+	$(BIN)/ruff format --check src tests bench lint
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -71,16 +74,16 @@ docs: $(STAMP)
 docs-serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-## fuzz: a long Schemathesis run (all checks, all phases) against a live coupon service
+## fuzz: a long Schemathesis run (all checks, all phases) against a live service (FUZZ_SERVICE, coupon by default)
 fuzz: $(STAMP)
 	@set -e; dir=$$(mktemp -d); \
-	DATASERVICES_COUPON_DATABASE_URL="sqlite:///$$dir/coupon.db" \
-	  $(BIN)/dataservices serve coupon --port $(FUZZ_PORT) > $$dir/server.log 2>&1 & pid=$$!; \
+	DATASERVICES_$(FUZZ_PREFIX)_DATABASE_URL="sqlite:///$$dir/$(FUZZ_SERVICE).db" \
+	  $(BIN)/dataservices serve $(FUZZ_SERVICE) --port $(FUZZ_PORT) > $$dir/server.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null || true' EXIT; \
 	for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(FUZZ_PORT)/health/ready >/dev/null && break; sleep 0.2; done; \
-	$(BIN)/contractkit verify contracts/coupon/openapi.yaml --base-url http://127.0.0.1:$(FUZZ_PORT) \
-	  --token "$$($(BIN)/dataservices token --scope coupon:read coupon:write coupon:redeem)" \
-	  --max-examples $(FUZZ_EXAMPLES) --junit-xml reports/fuzz-coupon.xml
+	$(BIN)/contractkit verify contracts/$(FUZZ_SERVICE)/openapi.yaml --base-url http://127.0.0.1:$(FUZZ_PORT) \
+	  --token "$$($(BIN)/dataservices token --service $(FUZZ_SERVICE))" \
+	  --max-examples $(FUZZ_EXAMPLES) --junit-xml reports/fuzz-$(FUZZ_SERVICE).xml
 
 # The service benchmark's load generator: Debian's wrk (C, scripted in Lua), installed when missing.
 WRK := /usr/bin/wrk
@@ -108,8 +111,8 @@ rule-number: $(STAMP)
 
 ## fmt: format and autofix
 fmt: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench lint
+	$(BIN)/ruff check --fix src tests bench lint
 
 clean:
 	rm -rf $(VENV) var reports site .cache/docs .mypy_cache .ruff_cache .pytest_cache .hypothesis

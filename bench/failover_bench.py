@@ -41,6 +41,7 @@ from bench.service.server import served_coupon_service
 from dataservices.common.auth import issue_development_token
 from dataservices.common.migrate import upgrade
 from dataservices.common.settings import AuthSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.pgpair import PostgresPair
 
 # The longest any step may take before the benchmark gives up on it (and reports it as not reached).
@@ -130,7 +131,7 @@ def _reading(url: str, headers: dict[str, str], path: str) -> Iterator[Reads]:
 def run(pair: PostgresPair, workdir: Path) -> tuple[list[Step], Reads]:
     """Serve the coupon service on `pair` and take it through the five steps."""
     urls = pair.create_database("coupon")
-    upgrade("coupon", urls.primary_url)
+    upgrade(COUPON, urls.primary_url)
     environment = {
         "DATASERVICES_COUPON_DATABASE_URL": urls.failover_url,
         "DATASERVICES_COUPON_REPLICA_DATABASE_URL": urls.replica_url,

@@ -2,7 +2,12 @@
 
 from dataservices.common.observability import configure_logging
 
-pytest_plugins = ["tests.fixtures.live_server", "tests.fixtures.coupon_service", "tests.fixtures.postgres"]
+pytest_plugins = [
+    "tests.fixtures.live_server",
+    "tests.fixtures.postgres",
+    "tests.fixtures.services",
+    "tests.fixtures.coupon_service",
+]
 
 # Services in tests log as they do when served: JSON lines. Without this, structlog's development
 # renderer draws every logged exception with its local variables, which takes seconds per 500.

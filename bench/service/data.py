@@ -20,6 +20,7 @@ from dataservices.common.timestamps import format_utc, utc_now
 from dataservices.coupon.app import coupon_service
 from dataservices.coupon.schemas import CouponCreate
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.coupon.tables import coupons, idempotency_keys, redemptions
 
 SPREAD_COUPONS = 1000
@@ -86,7 +87,7 @@ async def _seed(url: str, spread_count: int) -> SeededCoupons:
 
 def migrate_and_seed(url: str, spread_count: int = SPREAD_COUPONS) -> SeededCoupons:
     """Migrate a new database with the coupon service's migrations and create the benchmark's coupons."""
-    upgrade("coupon", url)
+    upgrade(COUPON, url)
     return asyncio.run(_seed(url, spread_count))
 
 

@@ -41,6 +41,17 @@ class Parameter:
     filter_property: str | None = None
     filter_match: str = "equals"
 
+    def keeps(self, value: Any, wanted: Any) -> bool:
+        """Whether a list filtered by this parameter set to `wanted` keeps an item whose property is `value`.
+
+        ``x-filter`` ``match: min`` keeps values at or above it, ``max`` values below it; otherwise equal ones.
+        """
+        if self.filter_match == "min":
+            return value is not None and value >= wanted
+        if self.filter_match == "max":
+            return value is not None and value < wanted
+        return bool(value == wanted)
+
 
 @dataclass(frozen=True, slots=True)
 class Response:

@@ -34,6 +34,45 @@ def to_python(pattern: str) -> str:
     return "".join(out)
 
 
+def anchored(pattern: str) -> bool:
+    """Whether `pattern` can only match a whole string: each top-level branch starts with `^` and ends with an
+    unescaped `$` (in `^A|B$` the branch `B$` may start anywhere and `A` end anywhere; `^(A|B)$` is whole)."""
+    return all(_anchored_branch(branch) for branch in _top_level_branches(pattern))
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """The pattern split at each `|` outside groups and character classes."""
+    branches: list[str] = []
+    depth, start, index, in_class = 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _anchored_branch(branch: str) -> bool:
+    if not branch.startswith("^") or not branch.endswith("$"):
+        return False
+    body = branch[:-1]
+    backslashes = len(body) - len(body.rstrip("\\"))
+    return backslashes % 2 == 0  # `\$` is a dollar sign, not the end of the string
+
+
 @lru_cache(maxsize=1024)
 def compiled(pattern: str) -> re.Pattern[str]:
     """The compiled ECMA-262 pattern; raises `re.error` when it is not valid."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,9 @@ from dataservices.common.auth import issue_development_token
 from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from tests.fixtures.coupon_service import ALL_SCOPES, TEST_AUTH
+from tests.fixtures.services import reset_database
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "coupon" / "openapi.yaml"
 SEED = 20261129
@@ -47,7 +48,7 @@ _folder = Path(tempfile.mkdtemp(prefix="coupon-conformance-"))
 atexit.register(shutil.rmtree, _folder, True)
 DATABASE = _folder / "coupon.db"
 _settings = CouponSettings(database_url=f"sqlite:///{DATABASE}")
-upgrade("coupon", _settings.resolved_database_url())
+upgrade(COUPON, _settings.resolved_database_url())
 TOKEN = issue_development_token(TEST_AUTH, list(ALL_SCOPES), subject="conformance-suite")
 
 _document = bundle(CONTRACT)
@@ -65,18 +66,12 @@ def test_operation_honours_contract(case: Any) -> None:
     case.call_and_validate()
 
 
-def _empty_database() -> None:
-    with sqlite3.connect(DATABASE) as connection:
-        for table in ("redemptions", "coupon_user_usage", "coupons", "idempotency_keys"):
-            connection.execute(f"DELETE FROM {table}")
-
-
 class CouponWorkflows(schema.as_state_machine()):  # type: ignore[misc]
     """Stateful phase: sequences chained by the contract's links (create → get → redeem → confirm …)."""
 
     def setup(self) -> None:
         # Each Hypothesis example starts from an empty database, so a shrunk failure replays the same.
-        _empty_database()
+        reset_database(_settings.resolved_database_url(), COUPON.metadata)
 
 
 TestCouponWorkflows = CouponWorkflows.TestCase

@@ -18,7 +18,7 @@ import yaml
 import dataservices
 from contractkit.bundle import bundle
 from contractkit.operations import OperationIndex
-from dataservices.common.problems import Problem
+from contractkit.server.problem_details import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE: dict[str, dict[str, Any]] = yaml.safe_load((ROOT / "contracts/shared/problem-types.yaml").read_text())
@@ -28,6 +28,7 @@ ABSTRACT = {"RedemptionRefused"}
 
 
 def _problem_classes() -> list[type[Problem]]:
+    """Every problem type the services can answer: their own, and those of the shared request checks."""
     for module in pkgutil.walk_packages(dataservices.__path__, "dataservices."):
         if ".migrations" not in module.name:
             importlib.import_module(module.name)
@@ -36,7 +37,7 @@ def _problem_classes() -> list[type[Problem]]:
     while pending:
         for sub in pending.pop().__subclasses__():
             pending.append(sub)
-            if sub.__name__ not in ABSTRACT and sub.__module__.startswith("dataservices."):
+            if sub.__name__ not in ABSTRACT and sub.__module__.startswith(("dataservices.", "contractkit.server.")):
                 found.append(sub)
     return found
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -17,8 +18,9 @@ from contractkit.bundle import bundle
 from contractkit.discovery import find_contracts
 from contractkit.lint.registry import all_rules
 from contractkit.loading import load_document
-from dataservices.common.settings import AuthSettings
-from dataservices.coupon.settings import CouponSettings
+from dataservices.common.service_spec import ServiceSpec
+from dataservices.common.settings import AuthSettings, ServiceSettings
+from dataservices.registry import SERVICES
 from tests.docs.docsite import ROOT, SITE_URL, BuiltSite
 from tests.docs.site_html import read_page
 
@@ -142,10 +144,26 @@ def test_the_api_reference_documents_every_operation(built_site: BuiltSite, cont
         assert f"schema-{name.lower()}" in facts.ids, name
 
 
-@pytest.mark.parametrize(
-    ("settings", "prefix"), [(AuthSettings, "DATASERVICES_AUTH_"), (CouponSettings, "DATASERVICES_COUPON_")]
-)
-def test_the_configuration_reference_lists_every_setting(settings: type, prefix: str) -> None:
+def test_the_auth_settings_and_those_every_service_has_are_documented() -> None:
     text = (ROOT / "docs/operations.md").read_text(encoding="utf-8")
-    for name in settings.model_fields:  # type: ignore[attr-defined]
-        assert f"`{prefix}{name.upper()}`" in text, f"{prefix}{name.upper()} is not documented"
+    for name in AuthSettings.model_fields:
+        assert f"`DATASERVICES_AUTH_{name.upper()}`" in text, f"DATASERVICES_AUTH_{name.upper()} is not documented"
+    for name in ServiceSettings.model_fields:
+        assert f"`DATASERVICES_<NAME>_{name.upper()}`" in text, f"DATASERVICES_<NAME>_{name.upper()} is not documented"
+
+
+@pytest.mark.parametrize("spec", list(SERVICES), ids=lambda spec: spec.name)
+def test_each_service_is_listed_with_its_own_settings(built_site: BuiltSite, spec: ServiceSpec[Any]) -> None:
+    operations = read_page(built_site.page("operations/")).article_text
+    assert f"DATASERVICES_{spec.name.upper()}_*" in operations
+    assert str(spec.default_port) in operations
+    for name in spec.settings.model_fields.keys() - ServiceSettings.model_fields.keys():
+        assert f"{spec.env_prefix}{name.upper()}" in operations, name
+    services = read_page(built_site.page("services/"))
+    assert spec.title in services.article_text
+    assert f"services/{spec.name}/api/" in _site_pages(built_site)
+
+
+def test_every_contract_is_served_by_a_registered_service() -> None:
+    served = {spec.contract_path(ROOT / "contracts").resolve() for spec in SERVICES}
+    assert {path.resolve() for path in CONTRACTS} == served

@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sitegen import blocks, guidelines, layout
-from sitegen.contracts import ProblemType, problem_slugs
+from sitegen import blocks, guidelines, layout, services
+from sitegen.contracts import ProblemType, load_contracts, problem_slugs
 from sitegen.schemas import SchemaRenderer
+
+from tests.docs.docsite import ROOT
 
 DOCUMENT: dict[str, Any] = {
     "components": {
@@ -196,3 +200,62 @@ def test_a_build_must_be_for_the_site_problem_types_and_rule_links_point_at() ->
         layout.published_url("https://docs.example.org/", base, guide)
     with pytest.raises(layout.LayoutError, match="one site must hold both"):
         layout.published_url("https://dataservices.example.com/", base, "https://other.example.com/guidelines/")
+
+
+def _facts(name: str, *, settings: tuple[services.Setting, ...] = ()) -> services.ServiceFacts:
+    return services.ServiceFacts(
+        name=name,
+        title=f"{name.title()} service",
+        port=8090,
+        env_prefix=f"DATASERVICES_{name.upper()}_",
+        database=f"sqlite:///var/{name}.db",
+        scopes=(f"{name}:read",),
+        tables=(f"{name}s",),
+        contract=Path(f"contracts/{name}/openapi.yaml"),
+        calls=(),
+        settings=settings,
+    )
+
+
+def test_each_registered_service_gets_a_section_after_the_services_page(tmp_path: Path) -> None:
+    for name in ("alpha", "beta"):
+        (tmp_path / "services" / name).mkdir(parents=True)
+        (tmp_path / "services" / name / "index.md").write_text("# x\n")
+    (tmp_path / "services" / "beta" / "changelog.md").write_text("# x\n")
+    nav: list[Any] = [{"Services": ["services/index.md", {"Adding a service": "services/adding.md"}]}]
+
+    services.add_service_sections(nav, [_facts("alpha"), _facts("beta")], tmp_path)
+
+    assert nav[0]["Services"] == [
+        "services/index.md",
+        {"Alpha service": ["services/alpha/index.md"]},
+        {"Beta service": ["services/beta/index.md", {"Changelog": "services/beta/changelog.md"}]},
+        {"Adding a service": "services/adding.md"},
+    ]
+    with pytest.raises(layout.LayoutError, match=r"docs/services/gamma/index\.md: every registered service"):
+        services.add_service_sections(nav, [_facts("gamma")], tmp_path)
+
+
+def test_the_table_of_services_and_their_own_settings_come_from_the_facts() -> None:
+    alpha = _facts("alpha", settings=(services.Setting("DATASERVICES_ALPHA_LIMIT", "5", "how many"),))
+    table = services.services_table([alpha], "../services/", {"alpha": "1.2.0"})
+    assert "[Alpha service](../services/alpha/index.md)" in table
+    assert "1.2.0 ([API reference](../services/alpha/api.md))" in table
+    assert "| 8090 |" in table
+    settings = services.settings_sections([alpha, _facts("beta")])
+    assert "| `DATASERVICES_ALPHA_LIMIT` | `5` | how many |" in settings
+    assert "It has no settings beyond those every service has." in settings
+
+
+def test_a_contract_no_registered_service_serves_is_refused(tmp_path: Path) -> None:
+    source = ROOT / "contracts"
+    copy = tmp_path / "contracts"
+    shutil.copytree(source / "shared", copy / "shared")
+    for name in ("coupon", "orphan"):
+        (copy / name).mkdir()
+        shutil.copy(source / "coupon" / "openapi.yaml", copy / name / "openapi.yaml")
+    with pytest.raises(ValueError, match=r"contracts/orphan/openapi\.yaml: no registered service serves"):
+        load_contracts([("coupon", copy / "coupon" / "openapi.yaml")], copy, tmp_path)
+    (served,) = load_contracts([("coupon", copy / "coupon" / "openapi.yaml")], copy / "coupon", tmp_path)
+    assert served.service == "coupon"
+    assert served.source == "contracts/coupon/openapi.yaml"

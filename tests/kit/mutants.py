@@ -1,8 +1,9 @@
 """Seeded defects of the reference coupon service: realistic slips, one per mutant, in every category.
 
-Each mutant edits a copy of `src/dataservices` (every edit's text must occur exactly once, so a refactor
-that moves the code makes the mutant fail loudly instead of silently testing nothing) and names the
-promises that must catch it.
+Each mutant edits a copy of `src/dataservices` and `src/contractkit` (the request checks the services
+share with `contractkit mock` live there); every edit's text must occur exactly once, so a refactor that
+moves the code makes the mutant fail loudly instead of silently testing nothing. Each names the promises
+that must catch it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace `old` (which must occur exactly once) with `new` in one file under src/dataservices/."""
+    """Replace `old` (which must occur exactly once) with `new` in one file under src/."""
 
     file: str
     old: str
@@ -36,7 +37,9 @@ _JWT_OPTIONS = 'options={"require": ["exp", "sub", "iss", "aud"]},'
 
 
 def _jwt(option: str) -> Edit:
-    return Edit("common/auth.py", _JWT_OPTIONS, f'options={{"require": ["sub", "iss", "aud"], "{option}": False}},')
+    return Edit(
+        "contractkit/server/auth.py", _JWT_OPTIONS, f'options={{"require": ["sub", "iss", "aud"], "{option}": False}},'
+    )
 
 
 MUTANTS: tuple[Mutant, ...] = (
@@ -57,8 +60,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "sends 401 without its WWW-Authenticate challenge",
         "KIT-101",
         Edit(
-            "common/auth.py",
-            'raise Unauthenticated("Send a bearer token in the Authorization header.", headers=_challenge())',
+            "contractkit/server/auth.py",
+            'raise Unauthenticated("Send a bearer token in the Authorization header.", headers=challenge())',
             'raise Unauthenticated("Send a bearer token in the Authorization header.")',
         ),
     ),
@@ -68,7 +71,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "accepts a token without the operation's scope",
         "KIT-109",
         Edit(
-            "common/auth.py",
+            "contractkit/server/auth.py",
             "missing = [scope for scope in scopes if scope not in principal.scopes]",
             "missing: list[str] = []",
         ),
@@ -79,7 +82,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "replays a request whose body changed",
         "KIT-202",
         Edit(
-            "common/endpoint.py",
+            "dataservices/common/endpoint.py",
             "fingerprint=fingerprint(self.operation.method, self.path, self.body),",
             "fingerprint=fingerprint(self.operation.method, self.path, None),",
         ),
@@ -89,14 +92,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "idempotency",
         "shares idempotency keys across clients",
         "KIT-204",
-        Edit("common/endpoint.py", "client_id=self.client_id,", 'client_id="shared",'),
+        Edit("dataservices/common/endpoint.py", "client_id=self.client_id,", 'client_id="shared",'),
     ),
     _mutant(
         "idem-no-replay-header",
         "idempotency",
         "replays without Idempotent-Replayed",
         "KIT-201 KIT-203",
-        Edit("common/http.py", 'headers[REPLAY_HEADER] = "true"', "pass"),
+        Edit("dataservices/common/http.py", 'headers[REPLAY_HEADER] = "true"', "pass"),
     ),
     _mutant(
         "idem-check-then-act",
@@ -104,7 +107,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "runs a duplicate in-flight request again (looks for an answer first, claims nothing, saves last)",
         "KIT-203",
         Edit(
-            "common/idempotency.py",
+            "dataservices/common/idempotency.py",
             "        def once(tx: Transaction) -> StoredResponse:\n"
             "            claim = self.claim(tx, request)\n"
             "            if isinstance(claim, StoredResponse):\n"
@@ -119,7 +122,7 @@ MUTANTS: tuple[Mutant, ...] = (
             "            claim = Claim(utc_now())\n",
         ),
         Edit(
-            "common/idempotency.py",
+            "dataservices/common/idempotency.py",
             "        result = tx.execute(self._complete_key, "
             '{**self._key(request), "b_claim": claim, **self._answer(response)})\n'
             "        if result.rowcount != 1:",
@@ -131,7 +134,7 @@ MUTANTS: tuple[Mutant, ...] = (
             "        if False:",
         ),
         Edit(
-            "common/idempotency.py",
+            "dataservices/common/idempotency.py",
             "insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_nothing()",
             "insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_update(\n"
             '            index_elements=["client_id", "idempotency_key"], set_=self._answer(response)\n'
@@ -143,7 +146,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "idempotency",
         "answers a missing Idempotency-Key with 422",
         "KIT-205",
-        Edit("common/validation.py", '"idempotency-key": (', '"x-never-sent": ('),
+        Edit("contractkit/server/validation.py", '"idempotency-key": (', '"x-never-sent": ('),
     ),
     _mutant(
         "limit-ignores-holds",
@@ -151,7 +154,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "redeems past the total limit once holds exist",
         "COUPON-102",
         Edit(
-            "coupon/repository.py",
+            "dataservices/coupon/repository.py",
             "c.confirmed_count + c.reserved_count < c.total_limit",
             "c.confirmed_count < c.total_limit",
         ),
@@ -161,14 +164,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "concurrency",
         "lets a user exceed the per-user limit by one",
         "COUPON-103 COUPON-104",
-        Edit("coupon/repository.py", "where=u.used < limit)", "where=u.used <= limit)"),
+        Edit("dataservices/coupon/repository.py", "where=u.used < limit)", "where=u.used <= limit)"),
     ),
     _mutant(
         "counters-release-kept",
         "concurrency",
         "keeps the reserved count when a hold is released",
         "COUPON-105 COUPON-107",
-        Edit("coupon/service.py", "reserved=1 if source == RESERVED else 0,", "reserved=0,"),
+        Edit("dataservices/coupon/service.py", "reserved=1 if source == RESERVED else 0,", "reserved=0,"),
     ),
     _mutant(
         "state-expired-hold-kept",
@@ -176,12 +179,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "keeps the usage of expired holds",
         "COUPON-106",
         Edit(
-            "coupon/repository.py",
+            "dataservices/coupon/repository.py",
             '_COUPON_SELECT = select(coupons, (c.reserved_count - _STALE).label("reserved_live"))',
             '_COUPON_SELECT = select(coupons, c.reserved_count.label("reserved_live"))',
         ),
         Edit(
-            "coupon/repository.py",
+            "dataservices/coupon/repository.py",
             "    released = tx.execute(",
             "    return 0\n    released = tx.execute(",
         ),
@@ -191,7 +194,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "states",
         "keeps the usage of cancelled redemptions",
         "COUPON-107",
-        Edit("coupon/service.py", "confirmed=1 if source == CONFIRMED else 0,", "confirmed=0,"),
+        Edit("dataservices/coupon/service.py", "confirmed=1 if source == CONFIRMED else 0,", "confirmed=0,"),
     ),
     _mutant(
         "state-release-confirmed",
@@ -199,7 +202,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "releases a confirmed redemption instead of a reserved one",
         "KIT-501",
         Edit(
-            "coupon/service.py",
+            "dataservices/coupon/service.py",
             'return await self._transition(redemption_id, RESERVED, RELEASED, "released")',
             'return await self._transition(redemption_id, CONFIRMED, RELEASED, "released")',
         ),
@@ -210,7 +213,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "rounds a percentage discount up",
         "COUPON-201",
         Edit(
-            "coupon/model.py",
+            "dataservices/coupon/model.py",
             "discount = order_amount * (coupon.discount_percent or 0) // 100",
             "discount = -(-order_amount * (coupon.discount_percent or 0) // 100)",
         ),
@@ -220,14 +223,16 @@ MUTANTS: tuple[Mutant, ...] = (
         "money",
         "ignores the maximum discount",
         "COUPON-201",
-        Edit("coupon/model.py", "discount = min(discount, coupon.maximum_discount)", "discount = discount"),
+        Edit(
+            "dataservices/coupon/model.py", "discount = min(discount, coupon.maximum_discount)", "discount = discount"
+        ),
     ),
     _mutant(
         "money-above-order",
         "money",
         "gives a discount above the order amount",
         "COUPON-203 COUPON-201",
-        Edit("coupon/model.py", "return min(discount, order_amount)", "return discount"),
+        Edit("dataservices/coupon/model.py", "return min(discount, order_amount)", "return discount"),
     ),
     _mutant(
         "money-quote-differs",
@@ -235,7 +240,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "redeems a different discount than it quotes",
         "COUPON-202",
         Edit(
-            "coupon/service.py",
+            "dataservices/coupon/service.py",
             '"discount_amount": discount_for(coupon, amount),',
             '"discount_amount": discount_for(coupon, amount + 99),',
         ),
@@ -245,28 +250,38 @@ MUTANTS: tuple[Mutant, ...] = (
         "http",
         "omits Location on a created redemption",
         "KIT-301",
-        Edit("coupon/api.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"),
+        Edit(
+            "dataservices/coupon/answers.py", 'headers={"Location": f"/v1/redemptions/{redemption.id}"}', "headers={}"
+        ),
     ),
     _mutant(
         "http-stale-if-match",
         "http",
         "ignores a stale If-Match",
         "KIT-302",
-        Edit("common/http.py", "if if_match.strip() != etag(version):", "if False:"),
+        Edit("dataservices/common/versioning.py", "if if_match.strip() != etag(version):", "if False:"),
     ),
     _mutant(
         "http-missing-if-match-422",
         "http",
         "answers a missing If-Match with 422 instead of 428",
         "KIT-302",
-        Edit("common/validation.py", '"if-match": (PreconditionRequired,', '"x-never-sent": (PreconditionRequired,'),
+        Edit(
+            "contractkit/server/validation.py",
+            '"if-match": (PreconditionRequired,',
+            '"x-never-sent": (PreconditionRequired,',
+        ),
     ),
     _mutant(
         "http-page-boundary",
         "http",
         "skips an item at a page boundary",
         "KIT-303",
-        Edit("common/pagination.py", "next_cursor = id_of(items[-1])", "next_cursor = id_of(rows[page.limit])"),
+        Edit(
+            "dataservices/common/pagination.py",
+            "next_cursor = id_of(items[-1])",
+            "next_cursor = id_of(rows[page.limit])",
+        ),
     ),
     _mutant(
         "http-filter-ignored",
@@ -274,7 +289,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "ignores the status filter of a list",
         "KIT-304",
         Edit(
-            "coupon/api.py",
+            "dataservices/coupon/api.py",
             '        user_id=call.params.get("userId"),\n        status=call.params.get("status"),',
             '        user_id=call.params.get("userId"),\n        status=None,',
         ),
@@ -285,7 +300,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "answers an exhausted coupon with 422 instead of 409",
         "COUPON-101 COUPON-302",
         Edit(
-            "coupon/errors.py",
+            "dataservices/coupon/errors.py",
             'slug, title, code = "coupon-exhausted", "Coupon exhausted", "COUPON_EXHAUSTED"',
             'slug, title, code = "coupon-exhausted", "Coupon exhausted", "COUPON_EXHAUSTED"\n    status = 422',
         ),
@@ -295,14 +310,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "input",
         "reads bodies of any size",
         "KIT-401",
-        Edit("common/app.py", "    app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_body_bytes)\n", ""),
+        Edit(
+            "dataservices/common/app.py",
+            "    app.add_middleware(BodySizeLimit, max_bytes=parts.settings.max_body_bytes)\n",
+            "",
+        ),
     ),
     _mutant(
         "input-lone-surrogate",
         "input",
         "stores strings holding lone surrogates",
         "KIT-406",
-        Edit("common/validation.py", "unreadable = _unstorable(body)", "unreadable: list[FieldError] = []"),
+        Edit("contractkit/server/validation.py", "unreadable = _unstorable(body)", "unreadable: list[FieldError] = []"),
     ),
     _mutant(
         "input-trailing-newline",
@@ -310,18 +329,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "lets a trailing newline pass anchored patterns (Python's $)",
         "KIT-407",
         Edit(
-            "common/validation.py",
+            "contractkit/server/validation.py",
             'ContractValidator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})',
             "ContractValidator = Draft202012Validator",
         ),
-        Edit("common/validation.py", "compiled = self._compiled.get(pointer)", "compiled = None"),
+        Edit("contractkit/server/validation.py", "compiled = self._compiled.get(pointer)", "compiled = None"),
     ),
     _mutant(
         "input-any-media-type",
         "input",
         "accepts a JSON body in any media type",
         "KIT-408",
-        Edit("common/validation.py", "if media_type not in operation.body_media_types:", "if False:"),
+        Edit("contractkit/server/validation.py", "if media_type not in operation.body_media_types:", "if False:"),
     ),
     _mutant(
         "input-malformed-422",
@@ -329,7 +348,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "answers malformed JSON with 422 instead of 400",
         "KIT-409",
         Edit(
-            "common/validation.py",
+            "contractkit/server/validation.py",
             'raise MalformedRequest(f"The request body is not valid JSON: {exc}.") from exc',
             'raise validation_failed([FieldError("BODY", "", "not JSON")]) from exc',
         ),

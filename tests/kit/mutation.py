@@ -1,9 +1,9 @@
 """Serve a mutant of the reference coupon service from a copy of its source, for the kit to judge.
 
-The copy is served by its own process (`python -m dataservices.cli serve coupon`) with the copy first
-on PYTHONPATH, on a fresh SQLite file and a free port of 127.0.0.1, exactly as `make run` serves the
-real one. `python -m tests.kit.mutation` runs every mutant under Schemathesis alone and under the kit,
-and prints the kill rates the testing page reports.
+The copy (of `src/dataservices` and `src/contractkit`) is served by its own process
+(`python -m dataservices.cli serve coupon`) with the copy first on PYTHONPATH, on a fresh SQLite file and a
+free port of 127.0.0.1, exactly as `make run` serves the real one. `python -m tests.kit.mutation` runs every
+mutant under Schemathesis alone and under the kit, and prints the kill rates the testing page reports.
 """
 
 from __future__ import annotations
@@ -39,8 +39,18 @@ def credentials() -> SigningKey:
     return SigningKey(algorithm="HS256", key=SECRET, issuer=ISSUER, audience=AUDIENCE)
 
 
+# The service's code and the contract checks it shares with `contractkit mock` (contractkit.server).
+MUTABLE_PACKAGES = ("dataservices", "contractkit")
+
+
+def copy_source(target: Path) -> None:
+    """Copy the packages a mutant may edit under `target`, which goes first on the mutant's PYTHONPATH."""
+    for package in MUTABLE_PACKAGES:
+        shutil.copytree(ROOT / "src" / package, target / package, ignore=shutil.ignore_patterns("__pycache__"))
+
+
 def apply(mutant: Mutant, source: Path) -> None:
-    """Apply the mutant's edits to a copy of src/dataservices; each edit's text must occur once."""
+    """Apply the mutant's edits to a copy of src/ (see `copy_source`); each edit's text must occur once."""
     for edit in mutant.edits:
         path = source / edit.file
         text = path.read_text(encoding="utf-8")
@@ -59,11 +69,9 @@ def _free_port() -> int:
 def served(mutant: Mutant | None, folder: Path) -> Iterator[str]:
     """Serve the reference service (or a mutant of it) until the block ends; yield its base URL."""
     source = folder / "src"
-    shutil.copytree(
-        ROOT / "src" / "dataservices", source / "dataservices", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    copy_source(source)
     if mutant is not None:
-        apply(mutant, source / "dataservices")
+        apply(mutant, source)
     port = _free_port()
     env = {
         **os.environ,

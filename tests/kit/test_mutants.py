@@ -8,6 +8,7 @@ kill rates the testing page reports.
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,18 +16,16 @@ import pytest
 
 from contractkit.kit import promises_for
 from tests.kit.mutants import MUTANTS, Mutant
-from tests.kit.mutation import ROOT, apply, broken, judge, served
+from tests.kit.mutation import apply, broken, copy_source, judge, served
 
 PARALLEL = 3
 
 
 def test_every_mutant_edits_code_that_exists(tmp_path: Path) -> None:
-    import shutil
-
-    shutil.copytree(ROOT / "src" / "dataservices", tmp_path / "dataservices")
+    copy_source(tmp_path / "original")
     for mutant in MUTANTS:
         copy = tmp_path / mutant.id
-        shutil.copytree(tmp_path / "dataservices", copy)
+        shutil.copytree(tmp_path / "original", copy)
         apply(mutant, copy)  # raises unless every edit's text occurs exactly once
 
 

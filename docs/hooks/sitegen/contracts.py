@@ -7,7 +7,7 @@ services load them, so the API reference shows what the services serve.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,20 +75,26 @@ class ProblemType:
         return f"errors/{self.slug}.md"
 
 
-def load_contracts(contracts_dir: Path, repository: Path) -> list[Contract]:
-    """Every contract under ``contracts_dir`` (shared parts and pacts skipped), bundled.
+def load_contracts(services: Sequence[tuple[str, Path]], contracts_dir: Path, repository: Path) -> list[Contract]:
+    """The contract of each registered service (name, root file), bundled, in the registry's order.
 
-    The repository is the root their files may come from, named rather than found, so the site also
-    builds from a copy without `.git`.
+    A contract under ``contracts_dir`` that no registered service serves is refused: its reference
+    would have no section to live in. The repository is the root the files may come from, named
+    rather than found, so the site also builds from a copy without `.git`.
     """
+    served = {path.resolve() for _, path in services}
+    unserved = [path for path in find_contracts([contracts_dir]) if path.resolve() not in served]
+    if unserved:
+        names = ", ".join(path.resolve().relative_to(repository.resolve()).as_posix() for path in unserved)
+        raise ValueError(f"{names}: no registered service serves this contract; add its entry to dataservices.registry")
     policy = LoadPolicy(root=repository)
     return [
         Contract(
-            service=path.parent.name,
+            service=name,
             source=path.resolve().relative_to(repository.resolve()).as_posix(),
             document=bundle(path, policy),
         )
-        for path in find_contracts([contracts_dir])
+        for name, path in services
     ]
 
 

@@ -1,7 +1,8 @@
 """Every generated page of the site, rendered from the repository's sources, with its nav entry.
 
-The sources: the lint rule registry (guidelines), the bundled contracts (API references) and the
-error catalogue with the contracts' responses (one page per problem type).
+The sources: the lint rule registry (guidelines), the service registry and each service's bundled
+contract (service sections, API references) and the error catalogue with the contracts' responses
+(one page per problem type).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any
 
 from sitegen import error_catalogue, guidelines, promises
 from sitegen.api_reference import ApiReference
-from sitegen.contracts import load_catalogue, load_contracts
+from sitegen.contracts import Contract, load_catalogue, load_contracts
 from sitegen.layout import insert_after
+from sitegen.services import ServiceFacts, add_service_sections
 
 
 def generate_pages(
@@ -23,11 +25,16 @@ def generate_pages(
     rule_groups: Sequence[guidelines.GroupLike],
     published: str,
     kit: tuple[Sequence[promises.PromiseLike], Sequence[tuple[str, Sequence[promises.PromiseLike]]]],
-) -> dict[str, str]:
-    """Markdown of every generated page by its path under docs/; ``nav`` gets their entries."""
+    services: Sequence[ServiceFacts],
+) -> tuple[dict[str, str], list[Contract]]:
+    """Markdown of every generated page by its path under docs/, and the contracts they document.
+
+    ``nav`` gets their entries, and a section per registered service under *Services*.
+    """
     base_uri = published + "errors/"
     catalogue = load_catalogue(root / error_catalogue.CATALOGUE_SOURCE)
-    contracts = load_contracts(root / "contracts", root)
+    contracts = load_contracts([(s.name, s.contract) for s in services], root / "contracts", root)
+    add_service_sections(nav, services, root / "docs")
     pages: dict[str, str] = {}
 
     groups = guidelines.group_rules(rules, rule_groups, published)
@@ -51,4 +58,4 @@ def generate_pages(
         pages[entry.page] = error_catalogue.problem_page(entry, uses[slug], base_uri)
     by_status = sorted(catalogue.values(), key=lambda entry: entry.status)
     insert_after(nav, "errors/index.md", [{f"{e.status} {e.title}": e.page} for e in by_status])
-    return pages
+    return pages, contracts

@@ -11,13 +11,14 @@ from contractkit.cli.bundle import bundle_command
 from contractkit.cli.diff import diff_command
 from contractkit.cli.exit_codes import ExitCode
 from contractkit.cli.lint import lint_command
+from contractkit.cli.mock import mock_command
 from contractkit.cli.pacts import can_i_deploy_command, pacts_app
 from contractkit.cli.validate import validate
 from contractkit.cli.verify import verify_command
 
 app = typer.Typer(
     name="contractkit",
-    help="Check, bundle and verify the data services' OpenAPI contracts.",
+    help="Check, bundle, mock and verify the data services' OpenAPI contracts.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -28,6 +29,7 @@ app.command("bundle")(bundle_command)
 app.command("verify")(verify_command)
 app.command("diff")(diff_command)
 app.command("lint")(lint_command)
+app.command("mock")(mock_command)
 app.command("can-i-deploy")(can_i_deploy_command)
 app.add_typer(pacts_app)
 

@@ -26,8 +26,13 @@ _CREDENTIALS = "Kit credentials"
 def verify_command(
     contract: Annotated[Path, typer.Argument(help="The contract's root file.", show_default=False)],
     base_url: Annotated[
-        str, typer.Option("--base-url", help="Where the implementation runs, e.g. http://127.0.0.1:8000.")
-    ],
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Where the implementation runs, e.g. http://127.0.0.1:8000 (required unless --write-config).",
+            show_default=False,
+        ),
+    ] = None,
     token: Annotated[
         str | None, typer.Option("--token", help="Bearer token for Schemathesis (and the kit, if nothing else).")
     ] = None,
@@ -131,6 +136,14 @@ def verify_command(
             rich_help_panel=_CREDENTIALS,
         ),
     ] = None,
+    write_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-config",
+            help="Write the Schemathesis half as a schemathesis.toml for plain `st run` ('-' for stdout); run nothing.",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """Verify a running implementation against its contract: its shapes, then its promises.
@@ -147,6 +160,12 @@ def verify_command(
     `--jwt-audience`, which mints every token the auth matrix needs), or a `--token-command`,
     or at least `--token` (checks that need other tokens are then skipped, never passed).
 
+    `--write-config FILE` writes, instead, the same Schemathesis configuration (checks, phases,
+    the contract's relaxations, --base-url, --max-examples, --seed, --workers, --junit-xml) as a
+    `schemathesis.toml`, so plain `st --config-file FILE run CONTRACT` checks what verify checks.
+    The token is never written: the file reads it from the environment variable --token-env names
+    (CONTRACTKIT_TOKEN by default). The kit's options do not apply.
+
     Exit status: 0 passed, 1 failures (an unreachable server included), 2 usage error,
     unreadable contract (or one past the CONTRACTKIT_MAX_* limits), or a run Schemathesis could not start.
     """
@@ -156,6 +175,27 @@ def verify_command(
     selected = [phase.strip() for phase in phases.split(",") if phase.strip()]
     if not selected or any(phase not in ALL_PHASES for phase in selected):
         raise typer.BadParameter(f"choose from {', '.join(ALL_PHASES)}", param_hint="--phases")
+    if write_config is not None:
+        if token is not None:
+            raise typer.BadParameter(
+                "a written configuration never holds a token: put it in an environment variable and name that "
+                "variable with --token-env",
+                param_hint="--token",
+            )
+        written = VerifyOptions(
+            base_url=base_url or "",
+            junit_xml=junit_xml,
+            max_examples=max_examples,
+            seed=seed,
+            workers=workers,
+            phases=tuple(selected),
+        )
+        _write_config(contract, write_config, written, token_env, load_policy(root))
+        return
+    if base_url is None:
+        raise typer.BadParameter(
+            "say where the implementation runs (or pass --write-config FILE)", param_hint="--base-url"
+        )
     if kit_only and not kit:
         raise typer.BadParameter("--kit-only and --no-kit leave nothing to run", param_hint="--kit-only")
     fixed_token = _token(token, token_env)
@@ -206,6 +246,26 @@ def verify_command(
     typer.echo(f"contractkit verify: {display_path(contract)} {verdict}")
     if reasons:
         raise typer.Exit(ExitCode.PROBLEMS)
+
+
+def _write_config(
+    contract: Path, target: Path, options: VerifyOptions, token_env: str | None, policy: LoadPolicy
+) -> None:
+    """Write the schemathesis.toml of `contract` to `target` (stdout for '-')."""
+    from contractkit.verify.toml_config import TOKEN_VARIABLE, schemathesis_toml
+
+    variable = token_env or TOKEN_VARIABLE
+    text = schemathesis_toml(_bundled(contract, policy), display_path(contract), options, variable)
+    if str(target) == "-":
+        typer.echo(text, nl=False)
+        return
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+    url = "" if options.base_url else " --url BASE_URL"
+    typer.echo(f"Wrote {display_path(target)}; run: {variable}=<token> st --config-file {target} run {contract}{url}")
 
 
 def _bundled(contract: Path, policy: LoadPolicy) -> dict[str, Any]:

@@ -14,12 +14,14 @@ from contractkit.verify.tuning import SEMANTIC_REJECTION, semantic_rejections
 
 if TYPE_CHECKING:
     from contractkit.verify.config import accepted_statuses, bearer_schemes, schemathesis_config
+    from contractkit.verify.toml_config import schemathesis_toml
     from contractkit.verify.verification import PreparedRun, VerifyResult, prepare, verify
 
 _LAZY = {
     "accepted_statuses": "contractkit.verify.config",
     "bearer_schemes": "contractkit.verify.config",
     "schemathesis_config": "contractkit.verify.config",
+    "schemathesis_toml": "contractkit.verify.toml_config",
     "PreparedRun": "contractkit.verify.verification",
     "VerifyResult": "contractkit.verify.verification",
     "prepare": "contractkit.verify.verification",
@@ -43,6 +45,7 @@ __all__ = [
     "bearer_schemes",
     "prepare",
     "schemathesis_config",
+    "schemathesis_toml",
     "semantic_rejections",
     "verify",
 ]

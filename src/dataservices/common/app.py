@@ -18,16 +18,17 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from dataservices.common.auth import TokenVerifier
+from contractkit.server.auth import TokenVerifier
+from contractkit.server.responses import BodySizeLimit
+from contractkit.server.validation import RequestValidator
 from dataservices.common.contract import Contract
 from dataservices.common.db import Database
 from dataservices.common.endpoint import ContractCall, ContractRoute
-from dataservices.common.http import BodySizeLimit, json_response
+from dataservices.common.http import json_response
 from dataservices.common.observability import RequestLogging
 from dataservices.common.problems import ServiceUnavailable, UnexpectedErrors, install_problem_handlers
 from dataservices.common.replica import ReplicaStatus
 from dataservices.common.settings import DEVELOPMENT_SECRET, AuthSettings, ServiceSettings
-from dataservices.common.validation import RequestValidator
 
 log = structlog.get_logger(__name__)
 

@@ -11,16 +11,33 @@ from pathlib import Path
 
 from contractkit.operations import HTTP_METHODS, Operation, OperationIndex, Parameter
 
-_REPOSITORY_CONTRACTS = Path(__file__).resolve().parents[3] / "contracts"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# An installed wheel carries the contracts inside the package (`force-include` in pyproject.toml); a
+# source checkout, editable installs included, has them at its root.
+_PACKAGED_CONTRACTS = _PACKAGE / "_contracts"
+_REPOSITORY_CONTRACTS = _PACKAGE.parents[1] / "contracts"
 
 Contract = OperationIndex
 
-__all__ = ["HTTP_METHODS", "Contract", "Operation", "Parameter", "contract_path", "load_contract"]
+__all__ = [
+    "HTTP_METHODS",
+    "Contract",
+    "Operation",
+    "Parameter",
+    "contract_path",
+    "default_contracts_dir",
+    "load_contract",
+]
+
+
+def default_contracts_dir() -> Path:
+    """The contracts the package ships: inside the installed package, else the checkout's `contracts/`."""
+    return _PACKAGED_CONTRACTS if _PACKAGED_CONTRACTS.is_dir() else _REPOSITORY_CONTRACTS
 
 
 def contract_path(service: str, contracts_dir: Path | None = None) -> Path:
-    """Where a service's contract lives: the configured folder, else the repository's `contracts/`."""
-    return (contracts_dir or _REPOSITORY_CONTRACTS) / service / "openapi.yaml"
+    """Where a service's contract lives: the configured folder, else the contracts the package ships."""
+    return (contracts_dir or default_contracts_dir()) / service / "openapi.yaml"
 
 
 def load_contract(service: str, contracts_dir: Path | None = None) -> tuple[Contract, str]:
@@ -32,6 +49,6 @@ def load_contract(service: str, contracts_dir: Path | None = None) -> tuple[Cont
     from contractkit.bundle import bundle, dump_yaml
     from contractkit.loading import LoadPolicy
 
-    folder = contracts_dir or _REPOSITORY_CONTRACTS
+    folder = contracts_dir or default_contracts_dir()
     document = bundle(contract_path(service, folder), LoadPolicy(root=folder))
     return Contract(document), dump_yaml(document)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import Boolean, Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,6 +60,9 @@ SQLITE_READERS = 2
 RETRY_AFTER_SECONDS = 1
 # SQLite's errors that mean "not now" rather than "wrong": a lock, a read-only or unwritable file.
 _SQLITE_UNAVAILABLE = re.compile(r"locked|busy|readonly|read-only|disk I/O|unable to open|disk is full", re.I)
+# SQLite opens a file it may not write read-only, and the connection stays read-only after the file (or its
+# folder, or its file system) becomes writable again: after this error the writer opens the file afresh.
+_SQLITE_READ_ONLY = re.compile(r"readonly|read-only", re.I)
 # PostgreSQL SQLSTATE classes and codes that mean "not now": connection (08), resources (53),
 # operator intervention (57: shutdown, statement timeout), lock not available, a read-only server.
 _PG_UNAVAILABLE = re.compile(r"^(08|53|57|55P03|25006)")
@@ -183,6 +187,10 @@ def ensure_sqlite_directory(url: str) -> None:
     """Create the folder of a SQLite file so a fresh checkout needs no setup."""
     if is_sqlite(url):
         database = make_url(url).database
+        if database and database.startswith("file:"):
+            # A URI filename (`sqlite:///file:/srv/coupon.db?mode=ro&uri=true`) names the file after `file:`;
+            # taken as a path, it made a folder called `file:` in the working directory.
+            database = urlsplit(database).path
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
 
@@ -261,6 +269,11 @@ def _unavailable(exc: DBAPIError, sqlite_engine: bool) -> bool:
     return bool(_PG_UNAVAILABLE.match(str(sqlstate)))
 
 
+def _opened_read_only(exc: BaseException) -> bool:
+    """Whether a SQLite write failed because its connection has the file open read-only."""
+    return isinstance(exc, OperationalError) and bool(_SQLITE_READ_ONLY.search(str(exc.orig)))
+
+
 class Database:
     """Engines, threads and transactions of one service's database."""
 
@@ -305,7 +318,9 @@ class Database:
         """
         if self.is_sqlite:
             if self._group_commit is None:
-                self._group_commit = GroupCommitWriter(self.write_engine, self._token, self._guarded_error)
+                self._group_commit = GroupCommitWriter(
+                    self.write_engine, self._token, self._guarded_error, reopen_after=_opened_read_only
+                )
             value, token = await self._wait(self._group_commit.submit(work))
             return Written(value, token)
         return await self._submit("write", self._write, work)

@@ -18,7 +18,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from dataservices.common.auth import Principal, authenticate
+from contractkit.server.admission import admit
+from contractkit.server.auth import Principal
 from dataservices.common.contract import Operation
 from dataservices.common.idempotency import KeyedRequest, fingerprint
 
@@ -51,11 +52,15 @@ async def contract_call(request: Request) -> Call:
     """Authenticate (401/403) and validate (400/415/422/428) the request; only then run the route."""
     operation_id = request.scope["route"].operation_id
     operation: Operation = request.app.state.contract.operations[operation_id]
-    principal = None
-    if operation.authenticated:
-        principal = authenticate(request, operation.scopes)
-    valid = await request.app.state.request_validator.validate(request, operation)
-    return Call(operation=operation, principal=principal, params=valid.params, body=valid.body, path=request.url.path)
+    state = request.app.state
+    admitted = await admit(request, operation, state.token_verifier, state.request_validator)
+    return Call(
+        operation=operation,
+        principal=admitted.principal,
+        params=admitted.params,
+        body=admitted.body,
+        path=request.url.path,
+    )
 
 
 ContractCall = Annotated[Call, Depends(contract_call)]

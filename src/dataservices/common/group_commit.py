@@ -46,11 +46,16 @@ class GroupCommitWriter:
     """One thread that owns the write connection and commits queued transaction functions in batches."""
 
     def __init__(
-        self, engine: Engine, token: Callable[[Connection], str], guard: Callable[[BaseException], BaseException]
+        self,
+        engine: Engine,
+        token: Callable[[Connection], str],
+        guard: Callable[[BaseException], BaseException],
+        reopen_after: Callable[[BaseException], bool] = lambda _exc: False,
     ):
         self._engine = engine
         self._token = token
         self._guard = guard  # turns a database error into the exception callers should see
+        self._reopen_after = reopen_after  # errors after which the write connection is opened afresh
         self._lock_fd = _open_lock_file(engine.url.database)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="db-write", daemon=True)
@@ -113,7 +118,7 @@ class GroupCommitWriter:
     def _commit(self, batch: list[_Job]) -> None:
         outcomes: list[tuple[bool, Any]] = []
         try:
-            with self._engine.connect() as connection:
+            with self._engine.connect() as connection, self._reopening(connection, outcomes):
                 with connection.begin():
                     tx = Transaction(connection)
                     for job in batch:
@@ -140,6 +145,18 @@ class GroupCommitWriter:
                 job.future.set_result((value, token))
             else:
                 job.future.set_exception(self._guard(value))
+
+    @contextmanager
+    def _reopening(self, connection: Connection, outcomes: list[tuple[bool, Any]]) -> Iterator[None]:
+        """Drop the connection when the batch, or a job of it, failed in a way only a new connection mends."""
+        try:
+            yield
+        except BaseException as exc:
+            if self._reopen_after(exc):
+                connection.invalidate(exc)
+            raise
+        if any(not ok and self._reopen_after(value) for ok, value in outcomes):
+            connection.invalidate()
 
 
 def _open_lock_file(database: str | None) -> int | None:

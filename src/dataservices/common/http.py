@@ -1,16 +1,17 @@
-"""HTTP pieces every service uses: JSON answers, ETags and the request body limit."""
+"""HTTP pieces every service uses: JSON answers and stored answers.
+
+The request body limit is contractkit's `BodySizeLimit` (`contractkit.server.responses`), shared with the mock.
+ETags and `If-Match` are in `dataservices.common.versioning`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dataservices.common.encoding import dump_json
 from dataservices.common.idempotency import REPLAY_HEADER, StoredResponse
-from dataservices.common.problems import ContentTooLarge, PreconditionFailed, problem_response
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -24,51 +25,3 @@ def stored_to_response(stored: StoredResponse, extra_headers: dict[str, str] | N
     if stored.replayed:
         headers[REPLAY_HEADER] = "true"
     return Response(content=stored.body, status_code=stored.status, media_type=stored.media_type, headers=headers)
-
-
-def etag(version: int) -> str:
-    """A strong ETag for a version number."""
-    return f'"{version}"'
-
-
-def check_if_match(if_match: str, version: int, what: str) -> None:
-    """Refuse with 412 unless `If-Match` names the current version."""
-    if if_match.strip() != etag(version):
-        raise PreconditionFailed(f"The {what} is at version {etag(version)}, not {if_match.strip()}.")
-
-
-class BodySizeLimit:
-    """Refuse request bodies over `max_bytes` with 413 before the app reads them whole."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send, int(declared))
-            return
-        seen = 0
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise ContentTooLarge(self._detail(seen))
-            return message
-
-        await self.app(scope, limited_receive, send)
-
-    def _detail(self, size: int) -> str:
-        return f"The request body has at least {size} bytes; the limit is {self.max_bytes}."
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, size: int) -> None:
-        request = Request(scope, receive)
-        response = problem_response(ContentTooLarge(self._detail(size)), request)
-        await response(scope, receive, send)

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from dataservices.common.db import Database, UTCDateTime, Written, insert_for
-from dataservices.common.problems import Problem, problem_document
+from dataservices.common.problems import Problem, render_problem
 from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
 
@@ -47,7 +47,6 @@ IN_FLIGHT, COMPLETED = "IN_FLIGHT", "COMPLETED"
 # The recovery point of a key whose work has not committed anything yet.
 STARTED = "started"
 REPLAY_HEADER = "Idempotent-Replayed"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class IdempotencyKeyInUse(Problem):
@@ -211,8 +210,8 @@ class IdempotencyKeys:
         return await self._db.write(lambda tx: self._store_refusal(tx, request, refused))
 
     def _render(self, problem: Problem, request: KeyedRequest) -> StoredResponse:
-        document = problem_document(problem, self._problem_base_uri, request.instance)
-        return StoredResponse(status=problem.status, body=document, media_type=PROBLEM_MEDIA_TYPE)
+        rendered = render_problem(problem, self._problem_base_uri, request.instance)
+        return StoredResponse(rendered.status, rendered.body, rendered.media_type, rendered.headers)
 
     def _row(self, request: KeyedRequest, state: str, now: datetime) -> dict[str, Any]:
         return {

@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contractkit.server.problem_details import CATALOGUE_BASE_URI
+
 # A fixed secret makes `make run` work with no setup; a service started with it logs a warning.
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 
@@ -73,7 +75,7 @@ class ServiceSettings(BaseSettings):
     # 64 KiB is far above any request body of our contracts and small enough to refuse abuse early.
     max_body_bytes: int = 65536
     # Where the error catalogue lives; problem `type` URIs are this base plus the problem's slug.
-    problem_base_uri: str = "https://dataservices.example.com/errors/"
+    problem_base_uri: str = CATALOGUE_BASE_URI
     # The brief keeps idempotency keys for 24 hours.
     idempotency_ttl_seconds: int = 86400
     # A key still IN_FLIGHT after this long belongs to a request that died; its work never committed.

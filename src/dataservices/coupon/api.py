@@ -1,7 +1,8 @@
 """The coupon service's routes: parse the validated call, run the service operation, serialize.
 
 Each route names its operationId; scopes and request shapes come from the contract (see
-`dataservices.common.endpoint`).
+`dataservices.common.endpoint`). Routes open no transaction and run no statement: every database
+effect, idempotent work included, happens inside the service operation they call.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from dataservices.common.db import Written
-from dataservices.common.encoding import dump_json
 from dataservices.common.endpoint import Call, ContractCall, ContractRoute
-from dataservices.common.http import etag, json_response, stored_to_response
-from dataservices.common.idempotency import StoredResponse
+from dataservices.common.http import json_response, stored_to_response
 from dataservices.common.pagination import Page, PageRequest
 from dataservices.common.validation import parse_body
+from dataservices.common.versioning import etag
+from dataservices.coupon.answers import succeeded
 from dataservices.coupon.model import Coupon, Redemption
 from dataservices.coupon.schemas import (
     CouponCreate,
@@ -106,13 +107,9 @@ async def quote_coupon(call: ContractCall, service: Service) -> Response:
 
 @router.post("/v1/coupons/{couponId}/redemptions", operation_id="redeemCoupon")
 async def redeem_coupon(call: ContractCall, service: Service) -> Response:
-    def answer(redemption: Redemption) -> StoredResponse:
-        body = dump_json(redemption_json(redemption, service.clock()))
-        return StoredResponse(status=201, body=body, headers={"Location": f"/v1/redemptions/{redemption.id}"})
-
     request = parse_body(RedemptionRequest, call.body)
-    written = await service.redeem(call.params["couponId"], request, call.keyed(), answer)
-    return stored_to_response(written.value, _token(written) if written.value.status == 201 else None)
+    written = await service.redeem(call.params["couponId"], request, call.keyed())
+    return stored_to_response(written.value, _token(written) if succeeded(written.value) else None)
 
 
 @router.get("/v1/coupons/{couponId}/redemptions", operation_id="listCouponRedemptions")

@@ -8,8 +8,6 @@ from dataservices.common.app import ServiceParts, create_service_app
 from dataservices.common.contract import load_contract
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeys
-from dataservices.common.observability import configure_logging
-from dataservices.common.serving import settle_garbage_collector
 from dataservices.common.settings import AuthSettings
 from dataservices.coupon.api import router
 from dataservices.coupon.service import CouponService
@@ -57,12 +55,3 @@ def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None
         state={"coupon_service": service},
     )
     return create_service_app(parts)
-
-
-def served_app() -> FastAPI:
-    """The app as `dataservices serve` runs it in each worker process: settings and logging from the environment."""
-    settings = CouponSettings()
-    configure_logging(settings.log_level)
-    app = create_app(settings)
-    settle_garbage_collector()
-    return app

@@ -1,12 +1,10 @@
-"""The demo data `make run` loads, through the service layer, and the usage it prints."""
+"""The demo data `make run` loads, through the service layer (what it prints is in `coupon/spec.py`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from dataservices.common.auth import issue_development_token
 from dataservices.common.db import Database
-from dataservices.common.settings import AuthSettings
 from dataservices.common.timestamps import format_utc, utc_now
 from dataservices.coupon.app import coupon_service
 from dataservices.coupon.errors import CouponCodeTaken
@@ -59,24 +57,3 @@ async def load_demo_data(settings: CouponSettings) -> None:
                 continue
     finally:
         await database.dispose()
-
-
-def usage_banner(host: str, port: int, auth: AuthSettings) -> str:
-    """How to call the running demo: the URL, a token and a request that works."""
-    token = issue_development_token(auth, ["coupon:read", "coupon:write", "coupon:redeem"], ttl_seconds=8 * 3600)
-    base = f"http://{host}:{port}"
-    return "\n".join(
-        [
-            "",
-            f"Coupon service: {base}  (contract: {base}/openapi.yaml)",
-            "",
-            "Development token (coupon:read coupon:write coupon:redeem, valid 8 hours):",
-            f"  export TOKEN={token}",
-            "",
-            "Try it:",
-            f'  curl -s -H "Authorization: Bearer $TOKEN" "{base}/v1/coupons?code=WELCOME10"',
-            "",
-            "Stop with Ctrl+C.",
-            "",
-        ]
-    )

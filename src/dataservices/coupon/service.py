@@ -1,9 +1,11 @@
 """The coupon service's operations: each one is one transaction and enforces the domain rules.
 
-No HTTP here and no SQL: routes call these methods, these call the repository. Each operation hands
-one transaction function to the database (`Database.write` or `read`), which runs it on a database
-thread; every write returns what it wrote with the consistency token of the transaction that
-committed it.
+No HTTP here and no SQL: routes call these methods with plain values, these call the repository.
+Each operation hands one transaction function to the database (`Database.write` or `read`), which runs
+it on a database thread; every write returns what it wrote with the consistency token of the
+transaction that committed it. An idempotent operation also takes the caller's key and request
+fingerprint and runs its work through the service's idempotency keys, in the same transaction; its
+result is the answer the key records, which a retry gets again (`dataservices.coupon.answers`).
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dataservices.common.db import Database, Written
-from dataservices.common.http import check_if_match
 from dataservices.common.idempotency import IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.ids import new_id
 from dataservices.common.pagination import Page, PageRequest, page_of
-from dataservices.common.problems import FieldError, PreconditionFailed, validation_failed
+from dataservices.common.problems import FieldError, validation_failed
 from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
+from dataservices.common.versioning import changed_meanwhile, check_if_match
 from dataservices.coupon import errors, repository
+from dataservices.coupon.answers import redemption_created
 from dataservices.coupon.model import (
     CANCELLED,
     CONFIRMED,
@@ -106,7 +109,7 @@ class CouponService:
             values = _allowed_change(coupon, change)
             values["updated_at"] = now
             if not repository.update_coupon(tx, coupon_id, coupon.version, values):
-                raise PreconditionFailed(f"The coupon changed while this change was applied; it is past {if_match}.")
+                raise changed_meanwhile("coupon", if_match)
             return self._coupon(tx, coupon_id, now)
 
         return await self.db.write(update)
@@ -126,21 +129,17 @@ class CouponService:
         discount = 0 if refusal else discount_for(coupon, amount)
         return Quote(coupon=coupon, order_amount=amount, currency=currency, refusal=refusal, discount=discount)
 
-    async def redeem(
-        self,
-        coupon_id: str,
-        request: RedemptionRequest,
-        key: KeyedRequest,
-        answer: Callable[[Redemption], StoredResponse],
-    ) -> Written[StoredResponse]:
-        """Redeem once per idempotency key: the key, the redemption and its `answer` commit together.
+    async def redeem(self, coupon_id: str, request: RedemptionRequest, key: KeyedRequest) -> Written[StoredResponse]:
+        """Redeem once per idempotency key: the key, the redemption and its answer commit together.
 
-        A refusal by the coupon's rules is the key's outcome too: a retry gets the same refusal.
+        The result is the answer the key records: the new redemption, or the same answer again for a
+        retry (`replayed`). A refusal by the coupon's rules is the key's outcome too: a retry gets the
+        same refusal, and a refusal is returned as its recorded problem, not raised.
         """
         now = self.clock()
 
         def work(tx: Transaction) -> StoredResponse:
-            return answer(self._redeem(tx, coupon_id, request, now))
+            return redemption_created(self._redeem(tx, coupon_id, request, now), now)
 
         return await self.keys.run(key, work, keep=lambda problem: isinstance(problem, errors.RedemptionRefused))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from dataservices.common.settings import ServiceSettings
@@ -14,7 +15,7 @@ class CouponSettings(ServiceSettings):
 
     port: int = 8081
     # Expired holds are released on every write to their coupon; the sweep also frees idle coupons.
-    hold_sweep_seconds: float = 5.0
+    hold_sweep_seconds: float = Field(default=5.0, description="interval of the sweep that releases expired holds")
 
     def resolved_database_url(self) -> str:
         return self.database_url or self.sqlite_default("coupon")

@@ -30,6 +30,7 @@ from dataservices.common.migrate import upgrade
 from dataservices.common.settings import AuthSettings
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
 from tests.fixtures.live_server import LiveServer, serve
 
@@ -131,7 +132,7 @@ def _rs256(key: rsa.RSAPrivateKey, kid: str | None = None, **overrides: Any) -> 
 def _serve_coupon_app(folder: Path, auth: AuthSettings) -> Iterator[LiveServer]:
     """A coupon service with its own auth settings, on a freshly migrated database."""
     url = f"sqlite:///{folder / 'coupon.db'}"
-    upgrade("coupon", url)
+    upgrade(COUPON, url)
     with serve(create_app(CouponSettings(database_url=url), auth)) as server:
         yield server
 

@@ -22,6 +22,7 @@ from dataservices.common.auth import issue_development_token
 from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.pgpair import PairDatabase, PostgresPair
 from tests.fixtures.coupon_service import ALL_SCOPES, TEST_AUTH
 from tests.fixtures.live_server import serve
@@ -47,7 +48,7 @@ def coupon_on_postgres(
     postgres_pair: PostgresPair, postgres_database: PairDatabase
 ) -> Iterator[Callable[..., httpx.Client]]:
     """Start the coupon service on the test's migrated database (settings as keyword arguments); stopped after."""
-    upgrade("coupon", postgres_database.primary_url)
+    upgrade(COUPON, postgres_database.primary_url)
     postgres_pair.wait_for_replica()
 
     def start(**settings: Any) -> httpx.Client:
@@ -188,7 +189,7 @@ def test_after_promotion_a_failover_url_takes_writes_on_the_promoted_replica(
 ) -> None:
     pair = fresh_postgres_pair
     urls = pair.create_database("coupon")
-    upgrade("coupon", urls.primary_url)
+    upgrade(COUPON, urls.primary_url)
     pair.wait_for_replica()
     with _coupon_service(urls.failover_url, urls.replica_url, replica_max_lag_seconds=3600) as client:
         before, _ = _create_coupon(client)

@@ -18,7 +18,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.coupon_service import RunningCouponService
+from dataservices.common.auth import issue_development_token
+from dataservices.common.migrate import upgrade
+from dataservices.coupon.app import create_app
+from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
+from dataservices.pgpair import PairDatabase
+from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
+from tests.fixtures.live_server import serve
 
 PROBLEM = "application/problem+json"
 
@@ -265,3 +272,21 @@ def test_a_parameter_no_database_can_store_is_422(client: httpx.Client, query: s
     response = client.get(f"/v1/coupons?{query}")
 
     assert _pointers(_refused(response, 422)) == {("QUERY", pointer)}
+
+
+def test_unstorable_text_is_refused_before_postgresql_would_fail_on_it(postgres_database: PairDatabase) -> None:
+    # PostgreSQL text cannot hold NUL: before the rule, this insert failed in the driver and answered 500.
+    upgrade(COUPON, postgres_database.primary_url)
+    settings = CouponSettings(database_url=postgres_database.primary_url)
+    token = issue_development_token(TEST_AUTH, ["coupon:read", "coupon:write"])
+    with (
+        serve(create_app(settings, TEST_AUTH)) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client,
+    ):
+        refused = client.post("/v1/coupons", json=_coupon_body(name="Sale \x00 night"))
+        created = client.post("/v1/coupons", json=_coupon_body(name="Sale night"))
+        stored = _coupon_count(client)
+
+    assert _pointers(_refused(refused, 422)) == {("BODY", "/name")}
+    assert created.status_code == 201, created.text
+    assert stored == 1

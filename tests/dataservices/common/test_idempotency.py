@@ -13,9 +13,10 @@ from sqlalchemy import func, select, update
 from dataservices.common.db import Database
 from dataservices.common.idempotency import IdempotencyKeyInUse, IdempotencyKeys, KeyedRequest, StoredResponse
 from dataservices.common.migrate import upgrade
-from dataservices.common.problems import Problem
+from dataservices.common.problems import Problem, render_problem
 from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.coupon.tables import coupons, idempotency_keys
 
 REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/things")
@@ -24,7 +25,7 @@ REQUEST = KeyedRequest(client_id="c", key="k", fingerprint="d", instance="/v1/th
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
     url = f"sqlite:///{tmp_path}/coupon.db"
-    upgrade("coupon", url)
+    upgrade(COUPON, url)
     database = Database(url)
     yield database
     asyncio.run(database.dispose())
@@ -163,6 +164,25 @@ def test_a_kept_refusal_is_the_keys_outcome_and_its_work_is_undone(database: Dat
     assert b'"instance":"/v1/things"' in first.body
     assert (again.status, again.body, again.replayed) == (409, first.body, True)
     assert rows == 1  # the refusal's key row; the row the work wrote was rolled back with it
+
+
+def test_a_recorded_refusal_is_the_problem_as_any_answer_renders_it(database: Database) -> None:
+    refusal = _Refused("Try again tomorrow.", headers={"Retry-After": "86400"})
+
+    def refusing(tx: Transaction) -> StoredResponse:
+        raise refusal
+
+    async def scenario() -> tuple[StoredResponse, StoredResponse]:
+        keys = _keys(database)
+        first = (await keys.run(REQUEST, refusing, lambda problem: True)).value
+        again = (await keys.run(REQUEST, refusing, lambda problem: True)).value
+        return first, again
+
+    first, again = asyncio.run(scenario())
+    rendered = render_problem(refusal, "https://e/", REQUEST.instance)
+    for answer in (first, again):
+        assert (answer.status, answer.media_type, answer.body) == (rendered.status, rendered.media_type, rendered.body)
+        assert answer.headers == {"Retry-After": "86400"}
 
 
 def test_a_write_names_its_transaction_with_a_consistency_token(database: Database) -> None:

@@ -6,6 +6,7 @@ that is not ready) are checked here; the request validator's answers are in test
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from collections.abc import Iterator
@@ -174,18 +175,68 @@ def test_no_answer_names_the_server_software(client: httpx.Client) -> None:
         assert "date" in response.headers
 
 
-def test_bytes_that_are_not_http_get_the_servers_plain_400_and_a_closed_connection(
-    coupon_service_module: RunningCouponService,
-) -> None:
-    # The one answer that is not a problem document: the HTTP server refuses it before the service sees it
-    # (documented in the operations guide).
-    host, port = coupon_service_module.server.host, coupon_service_module.server.port
+def _exchange(service: RunningCouponService, raw: bytes) -> tuple[bytes, bytes]:
+    """Send raw bytes on a new connection; the answer's head and body, read until the server closes."""
+    host, port = service.server.host, service.server.port
     with socket.create_connection((host, port), timeout=5) as connection:
-        connection.sendall(b"GARBAGE\r\n\r\n")
+        connection.sendall(raw)
+        connection.shutdown(socket.SHUT_WR)  # a request that waits for more bytes is answered now, or never
         received = b""
-        while chunk := connection.recv(4096):
+        while chunk := connection.recv(65536):
             received += chunk
     head, _, body = received.partition(b"\r\n\r\n")
+    return head, body
+
+
+# What the HTTP server (uvicorn with httptools) refuses before the service sees a request: the one answer
+# that is not a problem document, as the operations guide says.
+SERVER_REFUSALS = {
+    "not-http": b"GARBAGE\r\n\r\n",
+    "space-in-header-name": b"GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
+    "nul-in-header-value": b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",
+    "content-length-not-a-number": b"POST /v1/coupons HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    "content-length-and-chunked": (
+        b"POST /v1/coupons HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    ),
+    "broken-chunk": b"POST /v1/coupons HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "space-in-path": b"GET /health/ live HTTP/1.1\r\nHost: x\r\n\r\n",
+    "http2-preface": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    "connect": b"CONNECT elsewhere:443 HTTP/1.1\r\nHost: elsewhere:443\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("raw", SERVER_REFUSALS.values(), ids=SERVER_REFUSALS.keys())
+def test_bytes_that_are_not_http_get_the_servers_plain_400_and_a_closed_connection(
+    coupon_service_module: RunningCouponService, raw: bytes
+) -> None:
+    head, body = _exchange(coupon_service_module, raw)
+
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"content-type: text/plain" in head.lower()
+    assert b"connection: close" in head.lower()
     assert body == b"Invalid HTTP request received."
+
+
+# Odd but valid HTTP reaches the service, which answers every error with a problem document.
+ODD_REQUESTS = {
+    "asterisk-target": (b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", b"404"),
+    "absolute-target": (b"DELETE http://elsewhere/v1/coupons HTTP/1.1\r\nHost: x\r\n\r\n", b"405"),
+    "bad-percent-escape": (b"GET /v1/nothing/%zz HTTP/1.1\r\nHost: x\r\n\r\n", b"404"),
+    "no-host-http-1.0": (b"PUT /v1/coupons HTTP/1.0\r\n\r\n", b"405"),
+    "websocket-upgrade": (
+        b"GET /v1/coupons HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        b"401",
+    ),
+}
+
+
+@pytest.mark.parametrize(("raw", "status"), ODD_REQUESTS.values(), ids=ODD_REQUESTS.keys())
+def test_odd_but_valid_http_gets_a_problem_document(
+    coupon_service_module: RunningCouponService, raw: bytes, status: bytes
+) -> None:
+    head, body = _exchange(coupon_service_module, raw)
+
+    assert head.split(b" ", 2)[1] == status, head
+    assert b"content-type: application/problem+json" in head.lower()
+    assert json.loads(body)["status"] == int(status)

@@ -18,6 +18,7 @@ from dataservices.common.idempotency import IdempotencyKeys
 from dataservices.common.migrate import upgrade
 from dataservices.common.sql import prepare
 from dataservices.coupon import repository
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.coupon.tables import idempotency_keys
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -31,7 +32,7 @@ PARAMETERS: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = Path(tmp_path_factory.mktemp("plans")) / "coupon.db"
-    upgrade("coupon", f"sqlite:///{path}")
+    upgrade(COUPON, f"sqlite:///{path}")
     dialect = Database(f"sqlite:///{path}").write_engine.dialect
     connection = sqlite3.connect(path)
 

@@ -176,14 +176,6 @@ def _repeated(ids: list[str]) -> list[str]:
     return sorted({item for item in ids if ids.count(item) > 1})[:5]
 
 
-def _matches(value: Any, wanted: Any, how: str) -> bool:
-    if how == "min":
-        return value is not None and value >= wanted
-    if how == "max":
-        return value is not None and value < wanted
-    return bool(value == wanted)
-
-
 def _filter_values(param: Parameter, collection: Collection) -> list[Any]:
     values = list(param.schema.get("enum", ()))
     prop = param.filter_property or param.name
@@ -222,8 +214,7 @@ async def filters(ctx: KitContext) -> None:
                 expected = [
                     item[collection.id_property]
                     for item in collection.items
-                    if _matches(item.get(prop), value, param.filter_match)
-                    and all(item.get(k) == v for k, v in scope.items())
+                    if param.keeps(item.get(prop), value) and all(item.get(k) == v for k, v in scope.items())
                 ]
                 narrowed = Collection(
                     call=Call(
@@ -237,7 +228,7 @@ async def filters(ctx: KitContext) -> None:
                     exclusive=collection.exclusive,
                 )
                 result = await walk(ctx, narrowed, limit=50, stop_when_seen=expected)
-                wrong = [item for item in result.items if not _matches(item.get(prop), value, param.filter_match)]
+                wrong = [item for item in result.items if not param.keeps(item.get(prop), value)]
                 found.check(
                     not wrong,
                     f"{op.operation_id}?{param.name}={value} returned items whose {prop} does not match: "

@@ -26,7 +26,8 @@ NESTING_DEPTH = 10_000
 _MARK = "\u2603kit-marker\u2603"
 INT64_OVERFLOWS = (2**63, -(2**63) - 1, 10**30)
 NON_FINITE = ("NaN", "Infinity", "-Infinity", "1e400")
-CONTROL_CHARACTERS = ("\u0000", "\u0007", "\u001b")
+NUL = "\u0000"
+CONTROL_CHARACTERS = (NUL, "\u0007", "\u001b")
 
 
 def _with_body(ctx: KitContext) -> list[Operation]:
@@ -147,8 +148,8 @@ async def non_finite(ctx: KitContext) -> None:
     "KIT-405",
     "MUST",
     Category.INPUT,
-    "A control character (NUL included) in a free-text field is refused with a 4xx problem, or stored and "
-    "returned exactly as sent.",
+    "A control character in a free-text field is refused with a 4xx problem, or stored and returned exactly "
+    "as sent; NUL (U+0000), which PostgreSQL text cannot hold, is always refused.",
 )
 async def control_characters(ctx: KitContext) -> None:
     found = checklist()
@@ -158,6 +159,10 @@ async def control_characters(ctx: KitContext) -> None:
             fresh = await ctx.service.valid_call(ctx, valid.operation.operation_id)
             sent = value_at(fresh.body, pointer) + character
             reply = await ctx.send(fresh.with_body(replaced(fresh.body, pointer, sent)))
+            if character == NUL:
+                found.check(
+                    400 <= reply.status < 500, f"{reply.describe()}: a NUL at {pointer} must be refused with a 4xx"
+                )
             if reply.ok:
                 stored = value_at(reply.json(), pointer)
                 found.check(

@@ -1,0 +1,1 @@
+"""Repository checks that `make lint` runs besides the linters' own rules (not part of the package)."""

@@ -1,0 +1,1 @@
+"""The Alembic environment and revision template every service's migrations share."""
