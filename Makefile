@@ -91,11 +91,15 @@ $(WRK):
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk </dev/null; }
 
 ## bench: lint and diff speed and memory against Redocly, Spectral and api-smart-diff (inputs cached in bench/.cache/),
-## then the coupon service over HTTP against its database's own driver (about 3 minutes; docs/performance.md)
+## then the coupon service over HTTP against its database's own driver, on SQLite and on a PostgreSQL primary with a
+## streaming replica (at most 15 minutes), then read routing under a mixed load and the failover times on PostgreSQL
+## (docs/performance.md, docs/architecture/data.md)
 bench: $(STAMP) $(WRK)
 	$(BIN)/python -m bench.lint_bench
 	$(BIN)/python -m bench.diff_bench
 	$(BIN)/python -m bench.service_bench
+	$(BIN)/python -m bench.replica_bench
+	$(BIN)/python -m bench.failover_bench
 
 ## profile: where the served coupon service spends its time under load (py-spy; stacks in bench/.cache/)
 profile: $(STAMP) $(WRK)

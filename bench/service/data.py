@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
 from dataservices.common.db import Database
 from dataservices.common.idempotency import COMPLETED, IN_FLIGHT
 from dataservices.common.migrate import upgrade
-from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import format_utc, utc_now
 from dataservices.coupon.app import coupon_service
 from dataservices.coupon.schemas import CouponCreate
@@ -97,23 +95,22 @@ async def _outcome(url: str, tag: str) -> RunOutcome:
     database = Database(url)
     pattern = f"{tag}-%"
     keys = idempotency_keys.c
-
-    def count(tx: Transaction) -> tuple[int | None, list[Any]]:
-        made = tx.scalar(select(func.count()).where(redemptions.c.order_id.like(pattern)))
-        by_state = tx.execute(
-            select(keys.state, keys.response_status, func.count())
-            .where(keys.idempotency_key.like(pattern))
-            .group_by(keys.state, keys.response_status)
-        ).all()
-        return made, list(by_state)
-
+    tagged = keys.idempotency_key.like(pattern)
+    # One statement, so one snapshot on every engine: on PostgreSQL (read committed) each statement of a
+    # transaction sees its own, and redemptions still committing after wrk stopped would fall between two counts.
+    counts = select(
+        select(func.count()).where(redemptions.c.order_id.like(pattern)).scalar_subquery().label("made"),
+        select(func.count())
+        .where(tagged, keys.state == COMPLETED, keys.response_status == 201)
+        .scalar_subquery()
+        .label("completed"),
+        select(func.count()).where(tagged, keys.state == IN_FLIGHT).scalar_subquery().label("in_flight"),
+    )
     try:
-        made, by_state = await database.read(count)
+        row = await database.read(lambda tx: tx.execute(counts).one())
     finally:
         await database.dispose()
-    completed = sum(count for state, status, count in by_state if state == COMPLETED and status == 201)
-    in_flight = sum(count for state, _status, count in by_state if state == IN_FLIGHT)
-    return RunOutcome(redemptions=int(made or 0), completed_201=completed, in_flight=in_flight)
+    return RunOutcome(redemptions=int(row.made), completed_201=int(row.completed), in_flight=int(row.in_flight))
 
 
 def run_outcome(url: str, tag: str) -> RunOutcome:
@@ -123,17 +120,15 @@ def run_outcome(url: str, tag: str) -> RunOutcome:
 
 async def _usage(url: str, coupon_id: str) -> tuple[int, int]:
     database = Database(url)
-
-    def usage(tx: Transaction) -> tuple[Any, Any]:
-        confirmed = tx.scalar(select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id))
-        made = tx.scalar(select(func.count()).where(redemptions.c.coupon_id == coupon_id))
-        return confirmed, made
-
+    usage = select(
+        select(coupons.c.confirmed_count).where(coupons.c.id == coupon_id).scalar_subquery().label("confirmed"),
+        select(func.count()).where(redemptions.c.coupon_id == coupon_id).scalar_subquery().label("made"),
+    )
     try:
-        confirmed, made = await database.read(usage)
+        row = await database.read(lambda tx: tx.execute(usage).one())
     finally:
         await database.dispose()
-    return int(confirmed or 0), int(made or 0)
+    return int(row.confirmed or 0), int(row.made)
 
 
 def coupon_usage(url: str, coupon_id: str) -> tuple[int, int]:

@@ -2,6 +2,8 @@
 
 Throughput counts successful answers only; a point with any non-2xx answer, socket error, or a database that does
 not match the answers is marked in its `check` column (and makes the benchmark exit 1), never folded into a rate.
+Points of every engine measured in the run share one table; each row's direct figures are its own engine's
+baseline, and targets are judged per engine and number of server processes.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Point:
     direct: Sample | None
     problems: tuple[str, ...]
     workers: int = 1  # server processes (`dataservices serve --workers`)
+    engine: str = "SQLite"  # the database engine's label (`Engine.label`)
 
     @property
     def ratio(self) -> float:
@@ -57,6 +60,7 @@ class Burst:
     confirmed: int
     rows: int
     workers: int = 1
+    engine: str = "SQLite"
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -93,14 +97,15 @@ def _errors(run: WrkRun) -> str:
     return ", ".join(parts) or "0"
 
 
-def render_points(points: list[Point], baseline: str) -> str:
-    """The Markdown table of HTTP points against their direct baseline."""
+def render_points(points: list[Point]) -> str:
+    """The Markdown table of HTTP points against their engine's direct baseline."""
     rows = []
     for point in points:
         http = point.http.sample()
         direct = point.direct
         rows.append(
             [
+                point.engine,
                 point.scenario,
                 str(point.workers),
                 str(point.connections),
@@ -117,6 +122,7 @@ def render_points(points: list[Point], baseline: str) -> str:
             ]
         )
     header = [
+        "engine",
         "scenario",
         "workers",
         "conns",
@@ -124,7 +130,7 @@ def render_points(points: list[Point], baseline: str) -> str:
         "HTTP p50 ms",
         "HTTP p99 ms",
         "cores: server / machine",
-        f"{baseline} /s",
+        "direct /s",
         "direct p50 ms",
         "direct p99 ms",
         "HTTP/direct",
@@ -142,6 +148,7 @@ def render_bursts(bursts: list[Burst]) -> str:
         outcomes = ", ".join(f"{count} x {outcome}" for outcome, count in sorted(result.outcomes.items()))
         rows.append(
             [
+                burst.engine,
                 str(burst.workers),
                 str(len(result.answers)),
                 str(burst.limit),
@@ -153,7 +160,18 @@ def render_bursts(bursts: list[Burst]) -> str:
                 "; ".join(burst.problems) or "ok",
             ]
         )
-    header = ["workers", "requests", "limit", "all answered s", "p50 ms", "p99 ms", "answers", "database", "check"]
+    header = [
+        "engine",
+        "workers",
+        "requests",
+        "limit",
+        "all answered s",
+        "p50 ms",
+        "p99 ms",
+        "answers",
+        "database",
+        "check",
+    ]
     return table(rows, header)
 
 
@@ -166,12 +184,16 @@ def workers_label(workers: int) -> str:
 
 
 def verdicts(points: list[Point], bursts: list[Burst]) -> list[str]:
-    """The targets, each with the figures it was judged on, for each number of server processes measured."""
+    """The targets, each with the figures it was judged on, for each engine and number of server processes."""
     lines = []
-    for workers in sorted({point.workers for point in points} | {burst.workers for burst in bursts}):
-        mine = [point for point in points if point.workers == workers]
-        burst = next((burst for burst in bursts if burst.workers == workers), None)
-        lines += [f"- {workers_label(workers)}: {line[2:]}" for line in _verdicts(mine, burst)]
+    engines = list(dict.fromkeys([point.engine for point in points] + [burst.engine for burst in bursts]))
+    for engine in engines:
+        runs = {point.workers for point in points if point.engine == engine}
+        runs |= {burst.workers for burst in bursts if burst.engine == engine}
+        for workers in sorted(runs):
+            mine = [point for point in points if (point.engine, point.workers) == (engine, workers)]
+            burst = next((burst for burst in bursts if (burst.engine, burst.workers) == (engine, workers)), None)
+            lines += [f"- {engine}, {workers_label(workers)}: {line[2:]}" for line in _verdicts(mine, burst)]
     return lines
 
 

@@ -32,10 +32,18 @@ def test_a_profile_is_summed_by_the_innermost_part_of_the_code_it_belongs_to() -
     assert part_of([]) == "other"
 
 
-def _point(scenario: str, connections: int, rate: float, p99: float, direct: Sample | None, workers: int = 1) -> Point:
+def _point(
+    scenario: str,
+    connections: int,
+    rate: float,
+    p99: float,
+    direct: Sample | None,
+    workers: int = 1,
+    engine: str = "SQLite",
+) -> Point:
     answered = round(rate * 8)
     run = WrkRun(8.0, answered, answered, {201: answered}, {"timeout": 0}, p99 / 2, p99, p99, p99)
-    return Point(scenario, connections, run, 0.9, 1.2, direct, (), workers)
+    return Point(scenario, connections, run, 0.9, 1.2, direct, (), workers, engine)
 
 
 def test_tables_verdicts_and_chart_come_from_the_points(tmp_path: Path) -> None:
@@ -46,22 +54,31 @@ def test_tables_verdicts_and_chart_come_from_the_points(tmp_path: Path) -> None:
         _point("redeem, one hot coupon", 64, 800, 90, direct),
         _point("read by id", 16, 2000, 10, Sample(1000, 1.0, 0.01, 0.02)),
         _point("redeem, 1,000 coupons", 64, 1600, 60, direct, workers=2),
+        _point("redeem, 1,000 coupons", 8, 300, 20, Sample(4000, 4.0, 1.0, 3.0), engine="PostgreSQL"),
     ]
-    text = render_points(points, "sqlite3, one connection")
-    assert "| redeem, 1,000 coupons  | 1       | 8     | 1,000   |" in text
-    assert "| redeem, 1,000 coupons  | 2       | 64    | 1,600   |" in text
+    text = render_points(points)
+    assert "| SQLite     | redeem, 1,000 coupons  | 1       | 8     | 1,000   |" in text
+    assert "| SQLite     | redeem, 1,000 coupons  | 2       | 64    | 1,600   |" in text
+    assert "| PostgreSQL | redeem, 1,000 coupons  | 1       | 8     | 300     |" in text
     assert "0.500 (1/2)" in text
+    assert "0.300 (1/3)" in text  # each row against its own engine's baseline
     lines = verdicts(points, [])
-    assert lines[0].startswith("- 1 worker: HTTP at least 1/3")
+    assert lines[0].startswith("- SQLite, 1 worker: HTTP at least 1/3")
     assert lines[0].endswith(": met")  # 1000/2000 and 700/2000 and 800/2000 are all above 1/3
     assert "redeem, 1,000 coupons: 150 ms" in lines[1]
     assert lines[1].endswith("MISSED")
     assert lines[2].endswith(": met")
     # Each worker count is judged on its own points: two workers meet the p99 target that one misses.
-    two = [line for line in lines if line.startswith("- 2 workers: ")]
+    two = [line for line in lines if line.startswith("- SQLite, 2 workers: ")]
     assert [line.endswith(": met") for line in two] == [True, True]
+    # Each engine is judged on its own points: 300/1000 is below 1/3.
+    postgres = [line for line in lines if line.startswith("- PostgreSQL, 1 worker: ")]
+    assert len(postgres) == 1
+    assert "redeem, 1,000 coupons @8: 0.300" in postgres[0]
+    assert postgres[0].endswith("MISSED")
 
-    png = chart.draw(points, "sqlite3, one connection", "test chart", tmp_path / "chart.png")
+    baselines = {"SQLite": "sqlite3, one connection", "PostgreSQL": "asyncpg, pool of 16"}
+    png = chart.draw(points, baselines, "test chart", tmp_path / "chart.png")
     assert png.read_bytes().startswith(b"\x89PNG")
     assert png.stat().st_size < 150_000
 

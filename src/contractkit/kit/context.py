@@ -3,13 +3,19 @@
 `KitContext.send` is the one way a check talks to the implementation. Every answer is also held to
 the contract on the way back, for the promise being checked: a 5xx, an undocumented status, or a
 problem that is not RFC 9457 with a documented `code` breaks that promise wherever it shows up.
+
+The kit reads its own writes the way the contracts tell a client to: the newest `Consistency-Token` an
+answer carried goes on every later call to an operation that declares that header (unless the call sets
+it). An implementation that serves reads from replicas is then judged on what it promises, a read that
+sees the caller's own writes, and not on how far its replicas happen to lag.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -28,6 +34,9 @@ if TYPE_CHECKING:
 
 # Lower-case letters and digits only: the run id goes into codes, user ids and order ids of any pattern.
 _RUN_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+CONSISTENCY_TOKEN = "Consistency-Token"
+# A path template's parameter (`{couponId}`) as `re.escape` writes it.
+_PATH_PARAMETER = re.compile(r"\\\{[^}]+\\\}")
 
 
 class Checklist:
@@ -146,6 +155,38 @@ def contract_breaches(reply: Reply) -> list[str]:
     return found
 
 
+def _takes_consistency_token(operation: Operation, headers: dict[str, str]) -> bool:
+    """Whether a call should carry the newest token: its operation declares the header and it sets none."""
+    wanted = CONSISTENCY_TOKEN.lower()
+    declared = any(p.location == "header" and p.name.lower() == wanted for p in operation.parameters)
+    return declared and not any(name.lower() == wanted for name in headers)
+
+
+def consistency_hooks(facts: OperationIndex) -> dict[str, list[Callable[[Any], None]]]:
+    """httpx event hooks that make a plain client read its own writes as `KitContext.send` does.
+
+    For checks that drive a client of their own (a model-based run in a thread): every request to an
+    operation that declares `Consistency-Token`, and that sets none, carries the newest token an answer gave.
+    """
+    taking = [
+        (operation.method.upper(), re.compile("^" + _PATH_PARAMETER.sub("[^/]+", re.escape(operation.path)) + "$"))
+        for operation in facts.operations.values()
+        if _takes_consistency_token(operation, {})
+    ]
+    newest: list[str] = []
+
+    def carry(request: httpx.Request) -> None:
+        declared = any(method == request.method and path.match(request.url.path) for method, path in taking)
+        if newest and declared and CONSISTENCY_TOKEN not in request.headers:
+            request.headers[CONSISTENCY_TOKEN] = newest[0]
+
+    def remember(response: httpx.Response) -> None:
+        if response.is_success and (token := response.headers.get(CONSISTENCY_TOKEN)):
+            newest[:] = [token]
+
+    return {"request": [carry], "response": [remember]}
+
+
 @dataclass
 class KitContext:
     """Everything a check needs; one per kit run."""
@@ -160,6 +201,10 @@ class KitContext:
     cache: dict[str, Any] = field(default_factory=dict)
     _counter: int = 0
     _tokens: dict[tuple[tuple[str, ...], str], str] = field(default_factory=dict)
+    # The newest Consistency-Token by arrival. Tokens are opaque, so "newest" cannot mean "highest"; an
+    # implementation's token taken after its commit is at least as new as every commit before it, so the
+    # answer that arrived last carries one that covers the writes answered before it.
+    _consistency_token: str | None = None
 
     def op(self, operation_id: str) -> Operation:
         try:
@@ -187,6 +232,8 @@ class KitContext:
     async def send(self, call: Call, auth: Auth = DEFAULT_AUTH) -> Reply:
         """Send a call; its answer is held to the contract for the promise being checked."""
         headers = dict(call.headers)
+        if self._consistency_token is not None and _takes_consistency_token(call.operation, headers):
+            headers[CONSISTENCY_TOKEN] = self._consistency_token
         if call.operation.authenticated and not auth.anonymous:
             token = auth.token or await self.token(auth.scopes or call.operation.scopes, auth.client)
             headers["Authorization"] = f"Bearer {token}"
@@ -213,6 +260,8 @@ class KitContext:
         current = checklist()
         for breach in contract_breaches(reply):
             current.fail(breach)
+        if reply.ok and (consistency := reply.header(CONSISTENCY_TOKEN)):
+            self._consistency_token = consistency
         return reply
 
     async def send_all(self, calls: list[tuple[Call, Auth]]) -> list[Reply]:

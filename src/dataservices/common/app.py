@@ -27,6 +27,7 @@ from dataservices.common.endpoint import ContractCall, ContractRoute
 from dataservices.common.http import json_response
 from dataservices.common.observability import RequestLogging
 from dataservices.common.problems import ServiceUnavailable, UnexpectedErrors, install_problem_handlers
+from dataservices.common.replica import ReplicaStatus
 from dataservices.common.settings import DEVELOPMENT_SECRET, AuthSettings, ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -74,7 +75,10 @@ def _operations_router(parts: ServiceParts) -> APIRouter:
             raise ServiceUnavailable(
                 "The database is unreachable, not migrated or cannot take writes.", retry_after_seconds=5
             ) from exc
-        return json_response(200, {"status": "UP"})
+        replica = parts.database.replica_status()
+        if replica is None:
+            return json_response(200, {"status": "UP"})
+        return json_response(200, {"status": "UP" if replica is ReplicaStatus.UP else "DEGRADED", "replica": replica})
 
     @router.get("/openapi.yaml", operation_id="getContract")
     async def contract(call: ContractCall) -> Response:

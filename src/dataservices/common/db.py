@@ -3,7 +3,8 @@
 A transaction is a function. `Database.write(work)` runs `work(tx)` inside one write
 transaction on a database thread and returns what it returned with the transaction's consistency
 token; `Database.read(work, token)` does the same in a read-only transaction, on the replica when it
-has replayed past `token` (read-your-writes). A service operation is exactly one such call, so the
+has replayed past `token` (read-your-writes), on the primary otherwise or while the replica is down or
+lagging (`dataservices.common.replica`). A service operation is exactly one such call, so the
 event loop never waits on a statement: a transaction costs one hop to a thread, not one per statement
 (through aiosqlite, ten statements cost eight times what they cost run together, measured). `tx` is a
 `Transaction` (`dataservices.common.sql`): statements written with SQLAlchemy Core, run on the driver.
@@ -31,14 +32,17 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, DateTime, Engine, Table, create_engine, event, text
+from sqlalchemy import Boolean, Connection, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.types import TypeDecorator
 
 from dataservices.common.group_commit import GroupCommitWriter
 from dataservices.common.problems import ServiceUnavailable
+from dataservices.common.replica import ReplicaMonitor, ReplicaStatus, lsn_token, token_lsn
+from dataservices.common.settings import DatabaseLimits
 from dataservices.common.sql import Transaction
 
 T = TypeVar("T")
@@ -49,12 +53,7 @@ SQLITE_LOCK_TIMEOUT_SECONDS = 2.0
 # How long a request may wait for its transaction to start before it is answered 503: longer than a
 # burst of a few hundred queued redemptions takes, short enough for a caller's own timeout.
 DEADLINE_SECONDS = 10.0
-# PostgreSQL: a server that does not accept a connection within this is down for this request.
-CONNECT_TIMEOUT_SECONDS = 2
-# PostgreSQL: no statement of ours runs longer; one that does is waiting on a lock or a sick server.
-STATEMENT_TIMEOUT_MS = 5000
-# PostgreSQL connections (and threads) per engine: enough for two cores, few enough for many workers.
-POOL_SIZE = 10
+# PostgreSQL timeouts and pool sizes are settings: `DatabaseLimits` in dataservices.common.settings.
 # SQLite reads run on the event loop's thread, one at a time: one connection serves them; a spare
 # covers a connection the pool has not taken back yet.
 SQLITE_READERS = 2
@@ -67,9 +66,35 @@ _SQLITE_READ_ONLY = re.compile(r"readonly|read-only", re.I)
 # PostgreSQL SQLSTATE classes and codes that mean "not now": connection (08), resources (53),
 # operator intervention (57: shutdown, statement timeout), lock not available, a read-only server.
 _PG_UNAVAILABLE = re.compile(r"^(08|53|57|55P03|25006)")
+# What a replica read may answer that the primary would not: the server went away (08, 57P01-57P03), it has
+# no connection to spare (53300), or replay cancelled the read (40001). The primary serves such a read instead;
+# a statement timeout (57014) is not among them, since the primary would make the caller wait as long again.
+_PG_REPLICA_FALLBACK = re.compile(r"^(08|57P0|53|40001)")
+_PG_REPLICA_LOST = re.compile(r"^(08|57P0)")
 
 
 _IN_RECOVERY = text("SELECT pg_is_in_recovery()")
+# Separate from the read that follows it: a replica's snapshot of a later statement includes everything
+# replayed before this one returned (checked and read in one statement, 75 of 1,000 reads missed the write).
+_REPLAYED_PAST = text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), false) AS replayed").columns(
+    replayed=Boolean
+)
+# The position a replica must reach to hold the transaction just committed on this connection. With
+# synchronous_commit on (or local, remote_write, remote_apply) the commit returned only once the WAL was
+# flushed past its commit record, so the flush position holds it; the insert position can point past a page
+# header the replica never reports having replayed. With synchronous_commit off the flush position may still
+# be behind the commit (300 of 300 commits, measured): then only the insert position is certainly past it.
+_COMMIT_LSN = text(
+    "SELECT CASE WHEN current_setting('synchronous_commit') = 'off'"
+    " THEN pg_current_wal_insert_lsn() ELSE pg_current_wal_flush_lsn() END::text"
+)
+
+
+class _NotServed:
+    """Marks a read the replica did not serve, for the primary to serve instead."""
+
+
+_NOT_SERVED = _NotServed()
 
 
 class _ProbeDone(Exception):
@@ -204,17 +229,31 @@ def _sqlite_engine(url: str, *, begin: str, pool_size: int, writer: bool) -> Eng
     return engine
 
 
-def _postgres_engine(url: str, *, read_only: bool) -> Engine:
-    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
-    if read_only:
-        options += " -c default_transaction_read_only=on"
-    return create_engine(
+def _postgres_engine(url: str, limits: DatabaseLimits, *, read_only: bool) -> Engine:
+    engine = create_engine(
         driver_url(url),
-        pool_size=POOL_SIZE,
+        # One connection per database thread, and one more on the read engines for the replica monitor: a
+        # thread never waits for a connection, so the pool timeout only guards against a mistake.
+        pool_size=limits.pool_size + (1 if read_only else 0),
         max_overflow=0,
+        pool_timeout=limits.connect_timeout_seconds,
+        # A connection the server closed (a restart, a failover) is replaced before use instead of failing a request.
         pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": options},
+        connect_args={
+            "connect_timeout": limits.connect_timeout_seconds,
+            "options": f"-c statement_timeout={limits.statement_timeout_ms}",
+        },
     )
+    if read_only:
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_connection: Any, _record: Any) -> None:
+            # Every transaction begins `BEGIN READ ONLY` (no extra round trip). Not the server setting
+            # default_transaction_read_only: libpq's target_session_attrs=read-write would then refuse the
+            # primary of a multi-host URL as a read-only session.
+            dbapi_connection.read_only = True
+
+    return engine
 
 
 def _unavailable(exc: DBAPIError, sqlite_engine: bool) -> bool:
@@ -238,22 +277,35 @@ def _opened_read_only(exc: BaseException) -> bool:
 class Database:
     """Engines, threads and transactions of one service's database."""
 
-    def __init__(self, primary_url: str, replica_url: str | None = None, *, deadline_seconds: float = DEADLINE_SECONDS):
+    def __init__(
+        self,
+        primary_url: str,
+        replica_url: str | None = None,
+        *,
+        deadline_seconds: float = DEADLINE_SECONDS,
+        limits: DatabaseLimits | None = None,
+    ):
         self.primary_url = primary_url
         self.is_sqlite = is_sqlite(primary_url)
         self.deadline_seconds = deadline_seconds
+        self.limits = limits or DatabaseLimits()
         self._commits = itertools.count(1)
         self.replica_engine: Engine | None = None
+        self.replica: ReplicaMonitor | None = None
         if self.is_sqlite:
             self.write_engine = _sqlite_engine(primary_url, begin="BEGIN IMMEDIATE", pool_size=1, writer=True)
             self.read_engine = _sqlite_engine(primary_url, begin="BEGIN", pool_size=SQLITE_READERS, writer=False)
             writers, readers = 1, SQLITE_READERS
         else:
-            self.write_engine = _postgres_engine(primary_url, read_only=False)
-            self.read_engine = self.write_engine
+            self.write_engine = _postgres_engine(primary_url, self.limits, read_only=False)
+            # Reads the primary serves run READ ONLY too, on connections of their own.
+            self.read_engine = _postgres_engine(primary_url, self.limits, read_only=True)
             if replica_url:
-                self.replica_engine = _postgres_engine(replica_url, read_only=True)
-            writers = readers = POOL_SIZE
+                self.replica_engine = _postgres_engine(replica_url, self.limits, read_only=True)
+                self.replica = ReplicaMonitor(
+                    self.read_engine, self.replica_engine, max_lag_seconds=self.limits.replica_max_lag_seconds
+                )
+            writers = readers = self.limits.pool_size
         self._sizes = {"write": writers, "read": readers}
         self._threads: dict[str, ThreadPoolExecutor] = {}
         self._group_commit: GroupCommitWriter | None = None
@@ -291,11 +343,44 @@ class Database:
             return Written(value, self._token(connection))
 
     def _read(self, work: Callable[[Transaction], T], consistency_token: str | None) -> T:
-        engine = self.read_engine
-        if self.replica_engine is not None and self._replica_has(consistency_token):
-            engine = self.replica_engine
-        with engine.connect() as connection, connection.begin():
+        if self.replica is not None and self.replica.usable():
+            value = self._read_on_replica(work, consistency_token)
+            if not isinstance(value, _NotServed):
+                return value
+        with self.read_engine.connect() as connection, connection.begin():
             return work(Transaction(connection))
+
+    def _read_on_replica(self, work: Callable[[Transaction], T], consistency_token: str | None) -> T | _NotServed:
+        """`work` on the replica if it holds everything the token names; `_NOT_SERVED` if the primary must serve it.
+
+        The check and the read share a transaction but not a statement. A read the replica fails for reasons
+        of its own (gone, full, cancelled by replay) is read-only, so the primary can serve it safely.
+        """
+        assert self.replica_engine is not None
+        assert self.replica is not None
+        lsn = None
+        if consistency_token is not None:
+            lsn = token_lsn(consistency_token)
+            if lsn is None:
+                return _NOT_SERVED  # a token we did not issue: only the primary is certainly up to date
+        try:
+            with self.replica_engine.connect() as connection, connection.begin():
+                tx = Transaction(connection)
+                if lsn is not None and not tx.scalar(_REPLAYED_PAST, {"lsn": lsn}):
+                    return _NOT_SERVED
+                return work(tx)
+        except DBAPIError as exc:
+            sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+            lost = exc.connection_invalidated or not sqlstate or bool(_PG_REPLICA_LOST.match(sqlstate))
+            if not (lost or _PG_REPLICA_FALLBACK.match(sqlstate)):
+                raise
+            if lost:
+                self.replica.failed(f"a read lost it ({type(exc.orig).__name__})")
+            return _NOT_SERVED
+
+    def replica_status(self) -> ReplicaStatus | None:
+        """Whether the replica serves reads now (UP), or reads go to the primary (LAGGING, DOWN); None without one."""
+        return None if self.replica is None else self.replica.status()
 
     def _executor(self, kind: str) -> ThreadPoolExecutor:
         # Made on first use, and again after `dispose` (an app's lifespan may end and start again).
@@ -346,6 +431,8 @@ class Database:
             return fn(*args)
         except DBAPIError as exc:
             raise self._guarded_error(exc) from exc
+        except PoolTimeout as exc:
+            raise DatabaseUnavailable("No database connection was free in time.") from exc
 
     def _guarded_error(self, exc: BaseException) -> BaseException:
         """The exception a caller sees for a database error: 503 when it means "not now"."""
@@ -362,26 +449,9 @@ class Database:
             return f"sqlite.{next(self._commits)}"
         # After a synchronous commit the WAL is flushed past its commit record, so the flush position is
         # one a replica reaches; the insert position can sit past a page header it never replays to.
-        lsn = connection.execute(text("SELECT pg_current_wal_flush_lsn()::text")).scalar_one()
+        lsn = connection.execute(_COMMIT_LSN).scalar_one()
         connection.rollback()
-        return "pg." + str(lsn).replace("/", "-")
-
-    def _replica_has(self, token: str | None) -> bool:
-        if self.replica_engine is None:
-            return False
-        if token is None:
-            return True
-        if not token.startswith("pg."):
-            return False  # a token we did not issue: only the primary is certainly up to date
-        lsn = token[3:].replace("-", "/")
-        try:
-            with self.replica_engine.connect() as connection:
-                replayed = connection.execute(
-                    text("SELECT coalesce(pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn), false)"), {"lsn": lsn}
-                ).scalar_one()
-        except DBAPIError:  # a malformed LSN or an unreachable replica: use the primary
-            return False
-        return bool(replayed)
+        return lsn_token(str(lsn))
 
     async def check_writable(self, table: str) -> None:
         """Raise `DatabaseUnavailable` unless a write transaction can start now and `table` exists.
@@ -405,6 +475,8 @@ class Database:
             raise DatabaseUnavailable(f"The database is not ready: {type(exc.orig).__name__}.") from exc
 
     async def dispose(self) -> None:
+        if self.replica is not None:
+            await asyncio.to_thread(self.replica.stop)
         writer, self._group_commit = self._group_commit, None
         if writer is not None:
             await asyncio.to_thread(writer.close)

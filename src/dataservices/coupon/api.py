@@ -88,7 +88,8 @@ async def update_coupon(call: ContractCall, service: Service) -> Response:
 
 @router.post("/v1/coupons/{couponId}/quotes", operation_id="quoteCoupon")
 async def quote_coupon(call: ContractCall, service: Service) -> Response:
-    quote = await service.quote(call.params["couponId"], parse_body(QuoteRequest, call.body))
+    request = parse_body(QuoteRequest, call.body)
+    quote = await service.quote(call.params["couponId"], request, call.params.get("Consistency-Token"))
     currency = quote.currency
     return json_response(
         200,

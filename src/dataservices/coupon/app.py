@@ -34,7 +34,9 @@ def coupon_service(settings: CouponSettings, database: Database) -> CouponServic
 def create_app(settings: CouponSettings | None = None, auth: AuthSettings | None = None) -> FastAPI:
     """The coupon service's ASGI app; the database must already be migrated."""
     settings = settings or CouponSettings()
-    database = Database(settings.resolved_database_url(), settings.replica_database_url)
+    database = Database(
+        settings.resolved_database_url(), settings.replica_database_url, limits=settings.database_limits()
+    )
     contract, contract_yaml = load_contract(SERVICE, settings.contracts_dir)
     service = coupon_service(settings, database)
     parts = ServiceParts(

@@ -114,7 +114,7 @@ class CouponService:
 
         return await self.db.write(update)
 
-    async def quote(self, coupon_id: str, request: QuoteRequest) -> Quote:
+    async def quote(self, coupon_id: str, request: QuoteRequest, consistency_token: str | None = None) -> Quote:
         now = self.clock()
 
         def usage(tx: Transaction) -> tuple[Coupon, int]:
@@ -123,7 +123,7 @@ class CouponService:
             # Holds of this user that expired still count in `used` until swept; subtract them.
             return coupon, used - repository.count_expired_holds(tx, coupon_id, request.user_id, now)
 
-        coupon, used = await self.db.read(usage)
+        coupon, used = await self.db.read(usage, consistency_token)
         amount, currency = request.order_amount.amount, request.order_amount.currency
         refusal = order_refusal(coupon, amount, currency) or state_refusal(coupon, now, used)
         discount = 0 if refusal else discount_for(coupon, amount)

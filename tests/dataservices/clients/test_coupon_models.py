@@ -31,8 +31,9 @@ from tests.dataservices.clients.contract_drift import Row, drift
 
 CONTRACT = contract_path("coupon")
 SCHEMAS: dict[str, Any] = bundle(CONTRACT, LoadPolicy(root=CONTRACT.parents[1]))["components"]["schemas"]
-# Schemas no client call reads or sends as a body: the health answer, and the envelope every page extends.
-NOT_BODIES = {"Health", "CursorPage"}
+# Schemas no client call reads or sends as a body: the health and readiness answers, and the envelope every
+# page extends.
+NOT_BODIES = {"Health", "Readiness", "CursorPage"}
 
 ROWS = [
     Row.both(Money, "Money"),

@@ -22,6 +22,7 @@ from dataservices.common.auth import issue_development_token
 from dataservices.common.migrate import upgrade
 from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
+from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.pgpair import PairDatabase
 from tests.fixtures.coupon_service import COUPON, TEST_AUTH, RunningCouponService
 from tests.fixtures.live_server import serve

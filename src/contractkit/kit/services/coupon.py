@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from contractkit.kit.calls import Call, Reply
-from contractkit.kit.context import Auth, KitContext, checklist
+from contractkit.kit.context import Auth, KitContext, checklist, consistency_hooks
 from contractkit.kit.pages import Collection, walk
 from contractkit.kit.promises import Broken, Category, PromiseRegistry, promise
 from contractkit.kit.services.base import ServiceKit
@@ -680,7 +680,13 @@ async def follows_the_model(ctx: KitContext) -> None:
 
     def client() -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"}
-        return httpx.Client(base_url=ctx.options.base_url, headers=headers, timeout=ctx.options.timeout_seconds)
+        return httpx.Client(
+            base_url=ctx.options.base_url,
+            headers=headers,
+            timeout=ctx.options.timeout_seconds,
+            # Reads carry the newest Consistency-Token, as the kit's own calls do.
+            event_hooks=consistency_hooks(ctx.facts),
+        )
 
     machine = type("KitCouponRules", (CouponRules,), {"make_client": staticmethod(client), "prefix": ctx.run_id})
     try:
