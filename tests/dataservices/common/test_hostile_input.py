@@ -24,7 +24,7 @@ from dataservices.coupon.app import create_app
 from dataservices.coupon.settings import CouponSettings
 from dataservices.coupon.spec import SPEC as COUPON
 from dataservices.pgpair import PairDatabase
-from tests.fixtures.coupon_service import COUPON, TEST_AUTH, RunningCouponService
+from tests.fixtures.coupon_service import TEST_AUTH, RunningCouponService
 from tests.fixtures.live_server import serve
 
 PROBLEM = "application/problem+json"
