@@ -106,17 +106,17 @@ MUTANTS: tuple[Mutant, ...] = (
         Edit(
             "common/idempotency.py",
             "        def once(tx: Transaction) -> StoredResponse:\n"
-            "            claim = self._claim(tx, request)\n"
+            "            claim = self.claim(tx, request)\n"
             "            if isinstance(claim, StoredResponse):\n"
             "                return claim\n",
             "        peek = select(self._table).where(self._where(request))\n"
             "        seen = await self._db.read(lambda tx: tx.execute(peek).first())\n"
             "        if seen is not None and seen.state == COMPLETED:\n"
-            "            replay = await self._db.write(lambda tx: self._claim(tx, request))\n"
+            "            replay = await self._db.write(lambda tx: self.claim(tx, request))\n"
             "            return replay  # type: ignore[return-value]\n"
             "\n"
             "        def once(tx: Transaction) -> StoredResponse:\n"
-            "            claim = utc_now()\n",
+            "            claim = Claim(utc_now())\n",
         ),
         Edit(
             "common/idempotency.py",

@@ -96,6 +96,29 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    # On SQLite the value is text in SQLAlchemy's storage format ("2026-01-02 03:04:05.000006"), which is
+    # ISO 8601 with a space: the C `isoformat`/`fromisoformat` write and read it several times faster than
+    # SQLAlchemy's generic formatter and regular expression (7% of a redemption's time, profiled).
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def to_text(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return to_text
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], datetime | None] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def from_text(value: str | None) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+        return from_text
+
 
 def insert_for(dialect: str, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT with the dialect's `ON CONFLICT` support (both dialects spell it the same way)."""

@@ -9,7 +9,9 @@ running (409, retry later).
 Requests with the same key never run their work side by side: on SQLite the write lock serializes
 whole transactions; on PostgreSQL the second insert of a key waits on the first one's uncommitted row
 and then finds it completed. A key row committed IN_FLIGHT exists only for work that commits in
-several phases; such a claim is taken over once `lock_seconds` have passed without progress.
+several phases (`dataservices.common.phases`): the row then also holds the last recovery point the
+work reached and the data it carries, and its claim is taken over, to resume from that point, once
+`lock_seconds` have passed without progress.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +44,8 @@ from dataservices.common.sql import Transaction
 from dataservices.common.timestamps import utc_now
 
 IN_FLIGHT, COMPLETED = "IN_FLIGHT", "COMPLETED"
+# The recovery point of a key whose work has not committed anything yet.
+STARTED = "started"
 REPLAY_HEADER = "Idempotent-Replayed"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -65,6 +69,9 @@ def idempotency_table(metadata: MetaData) -> Table:
         Column("state", String(16), nullable=False),
         Column("locked_at", UTCDateTime(), nullable=False),
         Column("expires_at", UTCDateTime(), nullable=False, index=True),
+        # Work in several phases: the last phase that committed, and what the next phases need to know.
+        Column("recovery_point", String(64), nullable=False, server_default=STARTED),
+        Column("progress", JSON, nullable=True),
         Column("response_status", Integer, nullable=True),
         Column("response_headers", JSON, nullable=True),
         Column("response_body", LargeBinary, nullable=True),
@@ -98,6 +105,30 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+# The lease of a key whose request gave up after a failure: older than any lease, so taken over at once.
+RELEASED_AT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A key whose work in phases stopped part-way: whose it is, and where its work stands."""
+
+    client_id: str
+    key: str
+    fingerprint: str
+    point: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """This request holds the key: since when (its lease), and where earlier attempts left the work."""
+
+    at: datetime
+    point: str = STARTED
+    data: dict[str, Any] | None = None
+
+
 class _Refusal(Exception):
     """Carries a refusal that is the request's outcome out of the transaction that must roll back."""
 
@@ -129,6 +160,17 @@ class IdempotencyKeys:
             dialect: insert_for(dialect, table).on_conflict_do_nothing().returning(table.c.client_id)
             for dialect in ("sqlite", "postgresql")
         }
+        held = and_(key, table.c.state == IN_FLIGHT, table.c.locked_at == bindparam("b_claim"))
+        self._advance_key = (
+            update(table)
+            .where(held)
+            .values(recovery_point=bindparam("b_point"), progress=bindparam("b_data"), locked_at=bindparam("b_renewed"))
+        )
+        self._release_key = update(table).where(held).values(locked_at=bindparam("b_released"))
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     @staticmethod
     def _key(request: KeyedRequest) -> dict[str, str]:
@@ -146,16 +188,19 @@ class IdempotencyKeys:
         """
 
         def once(tx: Transaction) -> StoredResponse:
-            claim = self._claim(tx, request)
+            claim = self.claim(tx, request)
             if isinstance(claim, StoredResponse):
                 return claim
+            if claim.point != STARTED:
+                # Only work in phases leaves a key in flight past its start; run it with its phases.
+                raise IdempotencyKeyInUse("This Idempotency-Key belongs to work in phases that has not finished.")
             try:
                 response = work(tx)
             except Problem as problem:
                 if not keep(problem):
                     raise
                 raise _Refusal(self._render(problem, request)) from None
-            self._complete(tx, request, claim, response)
+            self.complete(tx, request, claim.at, response)
             return response
 
         try:
@@ -179,16 +224,18 @@ class IdempotencyKeys:
             "expires_at": now + self._ttl,
         }
 
-    def _claim(self, tx: Transaction, request: KeyedRequest) -> StoredResponse | datetime:
-        """Claim the key for this request (returning the claim's time), or return the stored answer."""
+    def claim(self, tx: Transaction, request: KeyedRequest) -> StoredResponse | Claim:
+        """Claim the key for this request (its lease and recovery point), or return the stored answer."""
         now = utc_now()
         claimed = tx.execute(self._claims[tx.dialect_name], self._row(request, IN_FLIGHT, now))
         if claimed.first() is not None:
-            return now
+            return Claim(now)
         row = tx.execute(self._select_key, self._key(request)).one()
         reclaim = None
+        fresh = False
         if row.expires_at <= now:
             reclaim = self._table.c.expires_at == row.expires_at  # a key past its 24 hours is new again
+            fresh = True
         elif row.fingerprint != request.fingerprint:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used for a different request; use a new key for a new request."
@@ -203,13 +250,14 @@ class IdempotencyKeys:
                 replayed=True,
             )
         elif row.locked_at <= now - self._lock:
-            reclaim = self._table.c.locked_at == row.locked_at  # its request died between phases
+            reclaim = self._table.c.locked_at == row.locked_at  # its request died or gave up between phases
         if reclaim is not None:
-            result = tx.execute(
-                update(self._table).where(self._where(request), reclaim).values(**self._row(request, IN_FLIGHT, now))
-            )
+            values = self._row(request, IN_FLIGHT, now)
+            if fresh:
+                values.update(recovery_point=STARTED, progress=None)
+            result = tx.execute(update(self._table).where(self._where(request), reclaim).values(**values))
             if result.rowcount == 1:
-                return now
+                return Claim(now) if fresh else Claim(now, row.recovery_point, row.progress)
         raise IdempotencyKeyInUse(
             "A request with this Idempotency-Key is still being processed; retry after it completes.",
         )
@@ -224,7 +272,7 @@ class IdempotencyKeys:
             "response_body": response.body,
         }
 
-    def _complete(self, tx: Transaction, request: KeyedRequest, claim: datetime, response: StoredResponse) -> None:
+    def complete(self, tx: Transaction, request: KeyedRequest, claim: datetime, response: StoredResponse) -> None:
         """Record the answer, only if this request still holds the key; otherwise undo the work."""
         result = tx.execute(self._complete_key, {**self._key(request), "b_claim": claim, **self._answer(response)})
         if result.rowcount != 1:
@@ -235,13 +283,63 @@ class IdempotencyKeys:
                 "retry to get its answer."
             )
 
+    def advance(self, tx: Transaction, request: KeyedRequest, claim: Claim, point: str, data: dict[str, Any]) -> Claim:
+        """Move the key to recovery point `point` with `data`, renewing the lease, if this request still holds it.
+
+        Otherwise (another request took the key over) raise, which rolls back the phase that got here.
+        """
+        renewed = Claim(utc_now(), point, data)
+        values = {**self._key(request), "b_claim": claim.at, "b_renewed": renewed.at, "b_point": point, "b_data": data}
+        if tx.execute(self._advance_key, values).rowcount != 1:
+            raise IdempotencyKeyInUse(
+                "This request took too long and another request with the same Idempotency-Key took over; "
+                "retry to get its answer."
+            )
+        return renewed
+
+    async def release(self, request: KeyedRequest, claim: Claim) -> None:
+        """Give up this request's lease after a failure, so that a retry resumes at once.
+
+        The key keeps its recovery point. Best effort: if the database cannot take it now, the lease runs
+        out after `lock_seconds` instead.
+        """
+        values = {**self._key(request), "b_claim": claim.at, "b_released": RELEASED_AT}
+        try:
+            await self._db.write(lambda tx: tx.execute(self._release_key, values))
+        except Exception:  # the caller is already failing with its own error, which says more
+            return
+
+    async def unfinished(self, limit: int = 100) -> list[Unfinished]:
+        """Keys whose work in phases stopped part-way and whose lease has run out, oldest first.
+
+        A service's sweep resumes them (the payment service's reconciliation does), so work never stays
+        half done because its caller stopped retrying.
+        """
+        older_than = utc_now() - self._lock
+        table = self._table
+        columns = (table.c.client_id, table.c.idempotency_key, table.c.fingerprint, table.c.recovery_point)
+        query = (
+            select(*columns, table.c.progress)
+            .where(table.c.state == IN_FLIGHT, table.c.locked_at <= older_than)
+            .order_by(table.c.locked_at)
+            .limit(limit)
+        )
+
+        def find(tx: Transaction) -> list[Unfinished]:
+            return [
+                Unfinished(row.client_id, row.idempotency_key, row.fingerprint, row.recovery_point, row.progress or {})
+                for row in tx.execute(query)
+            ]
+
+        return await self._db.read(find)
+
     def _store_refusal(self, tx: Transaction, request: KeyedRequest, response: StoredResponse) -> StoredResponse:
         """Store a refusal as the key's outcome, unless another request with the key got there first."""
         row = {**self._row(request, COMPLETED, utc_now()), **self._answer(response)}
         insert = insert_for(tx.dialect_name, self._table).values(**row).on_conflict_do_nothing()
         if tx.execute(insert.returning(self._table.c.client_id)).first() is not None:
             return response
-        found = self._claim(tx, request)
+        found = self.claim(tx, request)
         if not isinstance(found, StoredResponse):
             raise IdempotencyKeyInUse("A request with this Idempotency-Key is still being processed; retry.")
         return found

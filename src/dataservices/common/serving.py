@@ -23,6 +23,9 @@ def server_options() -> dict[str, Any]:
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         # Each request is logged once, as JSON, by the service itself (`RequestLogging`).
         "access_log": False,
+        # No `server: uvicorn` header: the contract documents every header an answer carries, and the
+        # software behind a service is nobody's business. `date` stays (RFC 9110 asks for it).
+        "server_header": False,
         "log_level": "warning",
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,18 @@ def request_logs(capfd: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFi
         configure_logging("warning", cache_loggers=False)
 
 
-def _lines(capture: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    out = capture.readouterr().out
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+def _lines(capture: pytest.CaptureFixture[str], *, requests: int = 1) -> list[dict[str, Any]]:
+    """The JSON lines written so far, once at least `requests` request lines are among them (or after 5 s).
+
+    A request's line is written after its answer is sent, so the client can hold the answer first.
+    """
+    out, deadline = "", time.monotonic() + 5
+    while True:
+        out += capture.readouterr().out
+        lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        if sum(line.get("event") == "request" for line in lines) >= requests or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.01)
 
 
 def _requests(lines: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
@@ -76,7 +86,7 @@ def test_without_a_valid_traceparent_each_request_gets_a_new_trace_id(
         for _ in range(2):
             assert client.get("/health/live", headers=headers).status_code == 200
 
-    lines = _requests(_lines(request_logs), "/health/live")
+    lines = _requests(_lines(request_logs, requests=2), "/health/live")
     trace_ids = [line["trace_id"] for line in lines]
     assert len(trace_ids) == 2
     assert trace_ids[0] != trace_ids[1]

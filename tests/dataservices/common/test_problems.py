@@ -7,6 +7,7 @@ that is not ready) are checked here; the request validator's answers are in test
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,26 @@ def test_the_liveness_probe_does_not_need_the_database(unmigrated_service: str) 
     response = httpx.get(f"{unmigrated_service}/health/live")
 
     assert (response.status_code, response.json()) == (200, {"status": "UP"})
+
+
+def test_no_answer_names_the_server_software(client: httpx.Client) -> None:
+    for response in (client.get("/health/live"), client.get("/no/such/path"), client.get("/v1/coupons")):
+        assert "server" not in response.headers
+        assert "date" in response.headers
+
+
+def test_bytes_that_are_not_http_get_the_servers_plain_400_and_a_closed_connection(
+    coupon_service_module: RunningCouponService,
+) -> None:
+    # The one answer that is not a problem document: the HTTP server refuses it before the service sees it
+    # (documented in the operations guide).
+    host, port = coupon_service_module.server.host, coupon_service_module.server.port
+    with socket.create_connection((host, port), timeout=5) as connection:
+        connection.sendall(b"GARBAGE\r\n\r\n")
+        received = b""
+        while chunk := connection.recv(4096):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: text/plain" in head.lower()
+    assert body == b"Invalid HTTP request received."

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import (
     JSON,
     Column,
+    DateTime,
     Integer,
     LargeBinary,
     MetaData,
@@ -26,7 +27,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dataservices.common.db import Database, UTCDateTime, insert_for
@@ -167,3 +168,27 @@ def test_statements_built_per_call_never_grow_the_cache_past_its_size(database: 
         return len(cache)
 
     assert _run(database, many) <= CACHE_SIZE
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 5, 1, 0, 30, tzinfo=timezone(timedelta(hours=9))),
+    ],
+)
+def test_sqlite_keeps_timestamps_in_sqlalchemys_own_text_format(moment: datetime) -> None:
+    # Rows written before UTCDateTime formatted its own text must read back, and sort, the same.
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().bind_processor(dialect)
+    back = UTCDateTime().result_processor(dialect, None)
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert ours is not None
+    assert back is not None
+    assert theirs is not None
+    text_value = ours(moment)
+    assert text_value == theirs(moment.astimezone(UTC).replace(tzinfo=None))
+    assert back(text_value) == moment
+    assert back(text_value).tzinfo == UTC
