@@ -19,6 +19,7 @@ from typing import Any
 
 from contractkit.loading.json_batch import line_columns, locate_offsets
 from contractkit.loading.limits import Limits
+from contractkit.loading.pointer import split
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NEWLINE = re.compile("\n")
@@ -72,12 +73,12 @@ class JsonPositions:
                 mark = entry[0]
         return self._line_column(mark)
 
-    def locate_many(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
-        """What :meth:`locate` gives for each of ``pointers``, found in one pass (see ``json_batch``)."""
+    def locate_many(self, pointers: Sequence[str]) -> list[tuple[int, int]]:
+        """What :meth:`locate` gives for the tokens of each JSON pointer, found in one pass (see ``json_batch``)."""
         try:
             offsets = locate_offsets(self._text, self._root, pointers)
         except RecursionError:  # pointers nested about a thousand deep: one at a time is iterative
-            return [self.locate(tokens) for tokens in pointers]
+            return [self.locate(split(pointer)) for pointer in pointers]
         return line_columns(self._text, offsets)
 
     def offset_line_column(self, offset: int) -> tuple[int, int]:

@@ -93,9 +93,9 @@ class YamlPositions:
                 break
         return mark.line + 1, mark.column + 1
 
-    def locate_many(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
-        """:meth:`locate` for each pointer (the node tree already holds every position)."""
-        return [self.locate(tokens) for tokens in pointers]
+    def locate_many(self, pointers: Sequence[str]) -> list[tuple[int, int]]:
+        """:meth:`locate` for the tokens of each JSON pointer (the node tree already holds every position)."""
+        return [self.locate(jsonpointer.split(pointer)) for pointer in pointers]
 
     def _members_of(self, node: Any) -> dict[str, tuple[Any, Any]]:
         members = self._members.get(id(node))

@@ -19,13 +19,14 @@ class JsonReporter:
         self.options = options
 
     def write(self, report: LintReport, out: TextIO) -> None:
+        severities = report.severities()
         summary = {
             "contracts": [self.options.path(contract) for contract in report.contracts],
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "waived": len(report.results) - len(report.active()),
+            "errors": severities[Severity.ERROR],
+            "warnings": severities[Severity.WARNING],
+            "waived": len(report.results) - severities.total(),
             "failOn": str(self.options.fail_on),
-            "failed": report.fails(self.options.fail_on),
+            "failed": any(severity.rank >= self.options.fail_on.rank for severity in severities),
         }
         out.write(f'{{"summary": {json.dumps(summary, ensure_ascii=False)},\n"findings": [')
         separator = "\n"
