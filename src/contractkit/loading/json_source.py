@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from contractkit.loading.json_batch import line_columns, locate_offsets
 from contractkit.loading.limits import Limits
 from contractkit.loading.pointer import split
@@ -157,7 +159,7 @@ def parse_json(text: str, limits: Limits | None = None) -> tuple[object, JsonPos
     """
     limits = limits or Limits()
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except RecursionError:
         # The C decoder gives up near Python's recursion limit; ours is far lower, so this is it too.
         deep = _deep_openers(limits.depth).search(text)
@@ -173,6 +175,24 @@ def parse_json(text: str, limits: Limits | None = None) -> tuple[object, JsonPos
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Nineteen digits in a row: maybe an integer past 64 bits, which orjson would read as a float.
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, through orjson where that gives the same data.
+
+    orjson parses big documents in about half the time, keeping one string per distinct key. It reads
+    integers past 64 bits as floats, and refuses some text ``json`` accepts (``NaN``, ``1e400``, a lone
+    surrogate escape) or refuses with other words: text with a long run of digits, and any text orjson
+    refuses, is parsed by ``json``, whose values and errors the rest of loading is written for.
+    """
+    if _LONG_DIGITS.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def _encodable(data: object) -> bool:
