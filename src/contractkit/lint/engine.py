@@ -74,22 +74,17 @@ def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[F
 
 def locate(findings: Iterable[Finding]) -> list[Result]:
     """Results for findings: line and column in the file that holds each node; duplicates dropped."""
-    seen: set[tuple[str, int, str, str]] = set()
-    kept: list[Finding] = []
+    kept: dict[tuple[str, int, str, str], Finding] = {}
+    for finding in findings:
+        kept.setdefault((finding.rule.id, id(finding.document), finding.pointer, finding.message), finding)
     # Several rules report at the same node (an operation); each place is looked up once, and all the
     # places of one file in one pass over its text (tens of thousands on a big document).
     wanted: dict[int, tuple[Document, dict[str, None]]] = {}
-    for finding in findings:
-        document = finding.document
-        identity = (finding.rule.id, id(document), finding.pointer, finding.message)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        kept.append(finding)
-        entry = wanted.get(id(document))
+    for (_, key, pointer, _), finding in kept.items():
+        entry = wanted.get(key)
         if entry is None:
-            entry = wanted[id(document)] = (document, {})
-        entry[1][finding.pointer] = None
+            entry = wanted[key] = (finding.document, {})
+        entry[1][pointer] = None
     places: dict[int, dict[str, tuple[int, int]]] = {}
     # normpath once per file: the root keeps the spelling it was given (`a/../b`), shared files do not.
     files: dict[int, Path] = {}
@@ -99,11 +94,12 @@ def locate(findings: Iterable[Finding]) -> list[Result]:
     # A rule's severity and docs URL are derived properties; derive them once per rule, not per finding.
     derived: dict[str, tuple[Severity, str]] = {}
     results: list[Result] = []
-    for finding in kept:
-        rule, pointer, key = finding.rule, finding.pointer, id(finding.document)
+    for (rule_id, key, pointer, message), finding in kept.items():
         line, column = places[key][pointer]
-        severity, docs_url = derived.get(rule.id) or derived.setdefault(rule.id, (rule.severity, rule.docs_url))
-        results.append(Result(rule.id, severity, finding.message, files[key], line, column, pointer, docs_url))
+        known = derived.get(rule_id)
+        if known is None:
+            known = derived[rule_id] = (finding.rule.severity, finding.rule.docs_url)
+        results.append(Result(rule_id, known[0], message, files[key], line, column, pointer, known[1]))
     return results
 
 
