@@ -62,3 +62,9 @@ def test_values_are_the_json_module_s(tmp_path: Path, text: str) -> None:
     # and what only `json` accepts is still accepted.
     data = Document.from_text(tmp_path / "c.json", text).data
     assert repr(data) == repr(json.loads(text))
+
+
+def test_a_document_that_is_one_big_integer_stays_exact(tmp_path: Path) -> None:
+    assert (
+        Document.from_text(tmp_path / "c.json", "123456789012345678901234567890").data == 123456789012345678901234567890
+    )
