@@ -11,6 +11,7 @@ from contractkit.cli.bundle import bundle_command
 from contractkit.cli.diff import diff_command
 from contractkit.cli.exit_codes import ExitCode
 from contractkit.cli.lint import lint_command
+from contractkit.cli.pacts import can_i_deploy_command, pacts_app
 from contractkit.cli.validate import validate
 from contractkit.cli.verify import verify_command
 
@@ -27,6 +28,8 @@ app.command("bundle")(bundle_command)
 app.command("verify")(verify_command)
 app.command("diff")(diff_command)
 app.command("lint")(lint_command)
+app.command("can-i-deploy")(can_i_deploy_command)
+app.add_typer(pacts_app)
 
 
 def main() -> None:

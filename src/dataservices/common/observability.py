@@ -1,8 +1,9 @@
-"""Structured logs and W3C trace context.
+"""Structured logs under the request's W3C trace.
 
 Each request is logged once, as JSON, with its trace id: the caller's when it sent a valid
 `traceparent`, a new one otherwise (an invalid header is ignored, as the W3C recommendation asks).
-The trace id is set for the whole request, so every log line of the request carries it.
+The trace is bound for the whole request (`common/tracecontext.py`), so every log line of the request
+carries its id and every call the request makes to another service sends it on.
 
 Logging is on every request's path, so it is kept cheap: the service and trace id live in one
 context variable read by one processor (structlog's `bound_contextvars` and `merge_contextvars`
@@ -13,8 +14,6 @@ orjson and written as bytes.
 from __future__ import annotations
 
 import logging
-import random
-import re
 import time
 from contextvars import ContextVar
 
@@ -23,7 +22,8 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.typing import EventDict, WrappedLogger
 
-_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+from dataservices.common.tracecontext import bind_trace, new_trace, parse_traceparent, unbind_trace
+
 log = structlog.get_logger("dataservices.request")
 # (service, trace id) of the request being handled, for every line logged while it runs.
 _REQUEST: ContextVar[tuple[str, str] | None] = ContextVar("dataservices_request", default=None)
@@ -58,19 +58,8 @@ def configure_logging(level: str = "info", *, cache_loggers: bool = True) -> Non
     )
 
 
-def trace_id_of(traceparent: str | None) -> str:
-    """The trace id of a valid version-00 `traceparent`, or a new random one."""
-    if traceparent:
-        match = _TRACEPARENT.match(traceparent.strip())
-        if match and match.group(1) != "0" * 32 and match.group(2) != "0" * 16:
-            return match.group(1)
-    # A trace id must be unique, not secret: the Mersenne Twister draws one far faster than the
-    # operating system's random source, which took an eighth of a redemption's time under load.
-    return f"{random.getrandbits(128):032x}"
-
-
 class RequestLogging:
-    """Bind the trace id for the request and log its outcome and duration."""
+    """Bind the request's trace (the caller's or a new one) while it runs, and log its outcome and duration."""
 
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
@@ -82,7 +71,7 @@ class RequestLogging:
             return
         headers = dict(scope["headers"])
         raw = headers.get(b"traceparent")
-        trace_id = trace_id_of(raw.decode("latin-1") if raw else None)
+        trace = (parse_traceparent(raw.decode("latin-1")) if raw else None) or new_trace()
         started = time.perf_counter()
         status = 500
 
@@ -92,8 +81,9 @@ class RequestLogging:
                 status = message["status"]
             await send(message)
 
-        bound = _REQUEST.set((self.service, trace_id))
-        scope.setdefault("state", {})["trace_id"] = trace_id
+        bound = _REQUEST.set((self.service, trace[0]))
+        trace_bound = bind_trace(trace)
+        scope.setdefault("state", {})["trace_id"] = trace[0]
         try:
             await self.app(scope, receive, send_with_status)
         finally:
@@ -105,3 +95,4 @@ class RequestLogging:
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             _REQUEST.reset(bound)
+            unbind_trace(trace_bound)

@@ -1,6 +1,6 @@
 """The back office's expectations of the coupon service, recorded as a V4 pact by driving the real client.
 
-Each test declares one interaction, runs `CouponClient` against Pact's mock server and checks what the
+Each test declares one interaction, runs the asyncio `CouponClient` against Pact's mock server and checks what the
 client made of the answer. Matchers say what the back office relies on (shapes, id and timestamp
 formats, the status after a pause), not the example values. Ids the provider generates reach the
 request paths through provider-state injection: the provider's state handler returns `couponId` and
@@ -23,14 +23,10 @@ import pytest
 from pact import Pact, generate, match
 from pact.match.matcher import GenericMatcher
 
-from dataservices.clients.coupon import (
-    CouponClient,
-    CouponStatus,
-    Money,
-    NewCoupon,
-    PercentageDiscount,
-    RedemptionStatus,
-)
+from dataservices.clients import Money, read_your_writes
+from dataservices.clients.coupon import CouponClient, CouponStatus, NewCoupon, PercentageDiscount, RedemptionStatus
+
+pytestmark = pytest.mark.anyio
 
 CONSUMER, PROVIDER = "backoffice", "coupon-service"
 PACTS_DIR = Path(__file__).resolve().parents[3] / "contracts" / "pacts"
@@ -140,6 +136,11 @@ class PactFolder:
             staged.replace(target)
 
 
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
 @pytest.fixture(autouse=True)
 def _no_pact_telemetry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PACT_DO_NOT_TRACK", "true")
@@ -164,7 +165,7 @@ def record(request: pytest.FixtureRequest, pact_folder: PactFolder) -> Callable[
     return write
 
 
-def test_create_a_coupon(record: Callable[[Pact], None]) -> None:
+async def test_create_a_coupon(record: Callable[[Pact], None]) -> None:
     pact = _new_pact()
     (
         pact.upon_receiving("a request to create a coupon")
@@ -180,17 +181,18 @@ def test_create_a_coupon(record: Callable[[Pact], None]) -> None:
         .with_body(_coupon(status="ACTIVE", code="SPRING27"), content_type="application/json")
     )
 
-    with pact.serve() as server, CouponClient(str(server.url), TOKEN) as client:
-        created = client.create_coupon(NEW_COUPON)
+    with pact.serve() as server, read_your_writes() as session:
+        async with CouponClient(str(server.url), TOKEN) as client:
+            created = await client.create_coupon(NEW_COUPON)
 
     assert (created.coupon.id, created.etag) == (COUPON_ID, '"1"')
     assert created.coupon.status == CouponStatus.ACTIVE
     assert created.coupon.minimum_order_amount == Money(amount=2000, currency="EUR")
-    assert client.consistency_token == "sqlite.1"
+    assert session.token == "sqlite.1"
     record(pact)
 
 
-def test_get_a_coupon(record: Callable[[Pact], None]) -> None:
+async def test_get_a_coupon(record: Callable[[Pact], None]) -> None:
     pact = _new_pact()
     (
         pact.upon_receiving("a request for a coupon")
@@ -207,8 +209,9 @@ def test_get_a_coupon(record: Callable[[Pact], None]) -> None:
         )
     )
 
-    with pact.serve() as server, CouponClient(str(server.url), TOKEN) as client:
-        fetched = client.get_coupon(COUPON_ID)
+    with pact.serve() as server:
+        async with CouponClient(str(server.url), TOKEN) as client:
+            fetched = await client.get_coupon(COUPON_ID)
 
     assert fetched.etag == '"1"'
     assert fetched.coupon.discount == PercentageDiscount(
@@ -218,7 +221,7 @@ def test_get_a_coupon(record: Callable[[Pact], None]) -> None:
     record(pact)
 
 
-def test_list_a_coupons_redemptions(record: Callable[[Pact], None]) -> None:
+async def test_list_a_coupons_redemptions(record: Callable[[Pact], None]) -> None:
     pact = _new_pact()
     path = _from_state(
         f"/v1/coupons/{COUPON_ID}/redemptions",
@@ -237,8 +240,9 @@ def test_list_a_coupons_redemptions(record: Callable[[Pact], None]) -> None:
         )
     )
 
-    with pact.serve() as server, CouponClient(str(server.url), TOKEN) as client:
-        page = client.list_coupon_redemptions(COUPON_ID, limit=50)
+    with pact.serve() as server:
+        async with CouponClient(str(server.url), TOKEN) as client:
+            page = await client.list_coupon_redemptions(COUPON_ID, limit=50)
 
     assert page.next_cursor is None
     assert [redemption.id for redemption in page.items] == [REDEMPTION_ID]
@@ -247,7 +251,7 @@ def test_list_a_coupons_redemptions(record: Callable[[Pact], None]) -> None:
     record(pact)
 
 
-def test_pause_a_coupon(record: Callable[[Pact], None]) -> None:
+async def test_pause_a_coupon(record: Callable[[Pact], None]) -> None:
     pact = _new_pact()
     (
         pact.upon_receiving("a request to pause a coupon")
@@ -264,8 +268,9 @@ def test_pause_a_coupon(record: Callable[[Pact], None]) -> None:
         .with_body(_coupon(status="PAUSED", code=match.str("SPRING27")), content_type="application/json")
     )
 
-    with pact.serve() as server, CouponClient(str(server.url), TOKEN) as client:
-        paused = client.update_coupon(COUPON_ID, '"1"', status=CouponStatus.PAUSED)
+    with pact.serve() as server:
+        async with CouponClient(str(server.url), TOKEN) as client:
+            paused = await client.update_coupon(COUPON_ID, '"1"', status=CouponStatus.PAUSED)
 
     assert paused.coupon.status == CouponStatus.PAUSED
     assert paused.etag == '"2"'

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from dataservices.coupon.tables import metadata
 from tests.fixtures.coupon_service import RunningCouponService
 from tests.fixtures.live_server import LiveServer
+from tests.pacts.provider.recording import verify_and_record
 
 PROVIDER = "coupon-service"
 PACTS_DIR = Path(__file__).resolve().parents[3] / "contracts" / "pacts"
@@ -188,7 +189,7 @@ def test_the_coupon_service_honours_the_pact(
 ) -> None:
     verifier = verifier_for(pact, coupon_service.url, state_server, coupon_service.token(subject="pact-verifier"))
 
-    verifier.verify()
+    verify_and_record(verifier, pact)
 
 
 def test_verification_fails_when_the_provider_breaks_a_pact(

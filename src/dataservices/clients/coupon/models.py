@@ -1,33 +1,20 @@
-"""The coupon contract's schemas as frozen pydantic models: what the client sends and what it returns.
+"""The coupon contract's own bodies as frozen models; `Money`, `Page` and `Problem` come from the client core.
 
-Field names are snake_case here and camelCase on the wire. Money is integer minor units: a float
-amount is refused, never rounded. Unknown fields in an answer are ignored, so the service can add
-fields without breaking its callers.
+Written by hand rather than generated (the docs' clients page says why). Each model is compared with its
+schema in the bundled contract (`tests/dataservices/clients/test_coupon_models.py`), so a contract change
+that would break a call (a field added, dropped or renamed, an enum value added, a field made nullable or
+required) fails the build.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, StrictInt
-from pydantic.alias_generators import to_camel
+from pydantic import AwareDatetime, Field, StrictInt
 
-T = TypeVar("T")
-
-
-def format_utc(moment: datetime) -> str:
-    """RFC 3339 in UTC with `Z`, as every timestamp of the contracts is written."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-UtcDatetime = Annotated[AwareDatetime, PlainSerializer(format_utc, return_type=str, when_used="json")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+from dataservices.clients.models import ContractModel, Money, UtcDatetime
 
 
 class CouponStatus(StrEnum):
@@ -57,19 +44,12 @@ class IneligibilityReason(StrEnum):
 SettableStatus = Literal[CouponStatus.ACTIVE, CouponStatus.PAUSED]
 
 
-class Money(_Model):
-    """An amount in integer minor units of its currency (cents for EUR)."""
-
-    amount: Annotated[StrictInt, Field(ge=0, le=9_007_199_254_740_991)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-
-
-class FixedAmountDiscount(_Model):
+class FixedAmountDiscount(ContractModel):
     type: Literal["FIXED_AMOUNT"] = "FIXED_AMOUNT"
     amount: Money
 
 
-class PercentageDiscount(_Model):
+class PercentageDiscount(ContractModel):
     """`floor(orderAmount * percent / 100)`, at most `maximum_discount`."""
 
     type: Literal["PERCENTAGE"] = "PERCENTAGE"
@@ -80,13 +60,13 @@ class PercentageDiscount(_Model):
 Discount = Annotated[FixedAmountDiscount | PercentageDiscount, Field(discriminator="type")]
 
 
-class Usage(_Model):
+class Usage(ContractModel):
     confirmed: StrictInt
     reserved: StrictInt
     remaining: StrictInt | None  # None when the coupon has no total limit
 
 
-class Coupon(_Model):
+class Coupon(ContractModel):
     id: str
     code: str
     name: str
@@ -103,7 +83,7 @@ class Coupon(_Model):
     updated_at: AwareDatetime
 
 
-class NewCoupon(_Model):
+class NewCoupon(ContractModel):
     """The body of `create_coupon`; optional fields left None take the service's defaults."""
 
     code: str
@@ -118,7 +98,33 @@ class NewCoupon(_Model):
     status: SettableStatus | None = None
 
 
-class Quote(_Model):
+class CouponChanges(ContractModel):
+    """The body of `update_coupon`: only the fields given change."""
+
+    name: str | None = None
+    status: SettableStatus | None = None
+    expires_at: UtcDatetime | None = None
+    total_limit: StrictInt | None = None
+    per_user_limit: StrictInt | None = None
+
+
+class QuoteRequest(ContractModel):
+    """The body of `quote`."""
+
+    user_id: str
+    order_amount: Money
+
+
+class RedemptionRequest(ContractModel):
+    """The body of `redeem`; without `hold_seconds` the redemption is CONFIRMED at once."""
+
+    user_id: str
+    order_id: str
+    order_amount: Money
+    hold_seconds: StrictInt | None = None
+
+
+class Quote(ContractModel):
     coupon_id: str
     code: str
     order_amount: Money
@@ -128,7 +134,7 @@ class Quote(_Model):
     payable_amount: Money
 
 
-class Redemption(_Model):
+class Redemption(ContractModel):
     id: str
     coupon_id: str
     code: str
@@ -140,13 +146,6 @@ class Redemption(_Model):
     hold_expires_at: AwareDatetime | None
     created_at: AwareDatetime
     updated_at: AwareDatetime
-
-
-class Page(_Model, Generic[T]):
-    """One page of a list; pass `next_cursor` back as `cursor` for the next page, until it is None."""
-
-    items: tuple[T, ...]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,23 +162,3 @@ class Redeemed:
 
     redemption: Redemption
     replayed: bool
-
-
-class ProblemFieldError(_Model):
-    """One invalid part of a request, as a validation problem lists it."""
-
-    location: str  # BODY, QUERY, PATH or HEADER
-    pointer: str
-    message: str
-
-
-class Problem(_Model):
-    """An RFC 9457 problem document as the data services send it."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    code: str
-    detail: str | None = None
-    instance: str | None = None
-    errors: tuple[ProblemFieldError, ...] = ()
