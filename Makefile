@@ -18,10 +18,12 @@ $(BIN)/uv:
 
 # Re-sync whenever the lock or the project metadata changes. --compile-bytecode: uv installs no .pyc files
 # by default, so with PYTHONDONTWRITEBYTECODE set every `contractkit` run recompiled typer, pydantic and PyYAML
-# (0.15 s of each command's start-up).
+# (0.15 s of each command's start-up). The project's own sources are installed editable, so uv compiles none of
+# them: `compileall` writes their .pyc (another 60 ms of start-up); `make bench` refreshes the ones that changed.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src
 	@touch $@
 
 setup: $(STAMP)
@@ -95,6 +97,7 @@ $(WRK):
 ## streaming replica (at most 15 minutes), then read routing under a mixed load and the failover times on PostgreSQL
 ## (docs/performance.md, docs/architecture/data.md)
 bench: $(STAMP) $(WRK)
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m bench.lint_bench
 	$(BIN)/python -m bench.diff_bench
 	$(BIN)/python -m bench.service_bench

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -325,6 +324,8 @@ def _schemathesis(
 
 def _kit(document: dict[str, Any], options: KitOptions, credentials: Credentials, junit_xml: Path | None) -> int:
     """Run the kit, print and record its results; how many promises fail the run."""
+    import asyncio  # only verify runs an event loop; importing asyncio costs every other command start-up time
+
     from contractkit.kit import result_lines, run_kit, summary_lines, write_junit
 
     typer.echo(f"Behavioural kit: {options.base_url}, {credentials.description}")

@@ -28,6 +28,8 @@ class Facet:
     response_widened: Level
     # Facets where a change can be neither narrowing nor widening as far as we can tell.
     changing: str | None = None
+    # Why such a change is only a warning, when it is one.
+    undecided: str = "whether the new pattern accepts the same values cannot be decided; check it by hand"
 
 
 # fmt: off
@@ -54,6 +56,13 @@ FACETS = (
     Facet("discriminator", "`discriminator` mapping entries",
           "mapping entry `voucher` removed", "mapping entry `voucher` added", W,
           changing="`discriminator.propertyName: kind` → `type`, or a mapping entry pointing elsewhere"),
+    Facet("conditions", "`not`, `if`/`then`/`else`, `contains` (`minContains`, `maxContains`), `propertyNames`, "
+          "`patternProperties`, `dependentRequired`, `dependentSchemas`, `unevaluatedItems`, `contentEncoding`, "
+          "`contentMediaType`, `contentSchema`",
+          "`not: {const: ADMIN}` added", "`dependentRequired: {cardNumber: [expiry]}` removed", B,
+          changing="`propertyNames: {pattern: '^[a-z]+$'}` → `{pattern: '^[a-zA-Z]+$'}`",
+          undecided="whether the new condition admits the same values cannot be decided from the contract; "
+          "check it by hand"),
 )
 # fmt: on
 
@@ -103,11 +112,7 @@ def _facet_checks(facet: Facet) -> list[Check]:
     ]
     if facet.changing is not None:
         level = B if facet.name == "discriminator" else W
-        impact = (
-            "requests and responses valid before may not be valid now"
-            if level is B
-            else ("whether the new pattern accepts the same values cannot be decided; check it by hand")
-        )
+        impact = "requests and responses valid before may not be valid now" if level is B else facet.undecided
         checks += [
             Check(
                 f"request-{facet.name}-changed",
@@ -140,6 +145,10 @@ _LISTED = (
           "An operation is marked `deprecated` (its `x-sunset` shown).",
           "`deprecated: true` and `x-sunset: 2027-01-31` added to `GET /v1/vouchers`",
           "clients should move off it before its sunset date"),
+    Check("operation-sunset-brought-forward", W, "operations",
+          "A deprecated operation's `x-sunset` date moves earlier.",
+          "`x-sunset: 2027-01-31` → `2026-09-30` on `GET /v1/vouchers`",
+          "clients planned their move off the operation by the date they were given"),
     Check("operation-removed", INFO, "operations",
           "A deprecated operation is removed after its `x-sunset` date (or it had none): the lifecycle allows it.",
           "`GET /v1/vouchers` (deprecated, `x-sunset: 2026-01-31`) removed in February 2026",

@@ -60,8 +60,11 @@ def compare_removed(recorder: Recorder, operation: Operation, today: date) -> No
 
 
 def compare_deprecation(recorder: Recorder, base: Operation, revision: Operation) -> None:
-    """Record an operation newly marked deprecated."""
-    if base.node.get("deprecated") is True or revision.node.get("deprecated") is not True:
+    """Record an operation newly marked deprecated, or a deprecated one whose sunset comes sooner."""
+    if revision.node.get("deprecated") is not True:
+        return
+    if base.node.get("deprecated") is True:
+        _compare_sunset(recorder, base, revision)
         return
     sunset = sunset_date(revision.node.get("x-sunset"))
     detail = "now deprecated" + (f", sunset {sunset.isoformat()}" if sunset else ", without an x-sunset date")
@@ -69,6 +72,21 @@ def compare_deprecation(recorder: Recorder, base: Operation, revision: Operation
     at_r = (revision.node.document, revision.node.child("deprecated").pointer)
     where = f"operation `{revision.label}`"
     recorder.add("operation-deprecated", where, detail, at_b, at_r, operation=revision.label, scope=Scope(base.key))
+
+
+def _compare_sunset(recorder: Recorder, base: Operation, revision: Operation) -> None:
+    # Clients plan their move off a deprecated operation by its sunset: an earlier date takes time they
+    # were promised. A later date, or one added, gives them more; removing it leaves removal to the policy.
+    before, after = sunset_date(base.node.get("x-sunset")), sunset_date(revision.node.get("x-sunset"))
+    if before is None or after is None or after >= before:
+        return
+    at_b = (base.node.document, base.node.child("x-sunset").pointer)
+    at_r = (revision.node.document, revision.node.child("x-sunset").pointer)
+    detail = f"x-sunset {before.isoformat()} → {after.isoformat()}"
+    where = f"operation `{revision.label}`"
+    recorder.add(
+        "operation-sunset-brought-forward", where, detail, at_b, at_r, operation=revision.label, scope=Scope(base.key)
+    )
 
 
 def _major(side: Side) -> tuple[str, int | None]:

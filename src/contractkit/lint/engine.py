@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,6 @@ from contractkit.lint.registry import Registry, Severity, default_registry
 from contractkit.lint.unresolved import UNRESOLVED_REF, unresolved_findings
 from contractkit.lint.waivers import WAIVER_CHECKS, Waiver, apply_waivers
 from contractkit.loading import Document, LimitExceeded, LoadPolicy, Workspace
-from contractkit.loading import pointer as jsonpointer
 
 
 @dataclass(slots=True)
@@ -31,15 +31,19 @@ class LintReport:
 
     def active(self) -> list[Result]:
         """Results not accepted by a waiver."""
-        return [result for result in self.results if not result.waived]
+        return [result for result in self.results if result.waiver is None]
+
+    def severities(self) -> Counter[Severity]:
+        """How many active results have each severity (one pass over tens of thousands of results)."""
+        return Counter(result.severity for result in self.results if result.waiver is None)
 
     def count(self, severity: Severity) -> int:
         """How many active results have ``severity``."""
-        return sum(1 for result in self.active() if result.severity is severity)
+        return self.severities()[severity]
 
     def fails(self, threshold: Severity) -> bool:
         """Whether some active result is at or above ``threshold``."""
-        return any(result.severity.rank >= threshold.rank for result in self.active())
+        return any(severity.rank >= threshold.rank for severity in self.severities())
 
 
 def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[Finding]:
@@ -70,38 +74,32 @@ def run_checks(workspace: Workspace, registry: Registry | None = None) -> list[F
 
 def locate(findings: Iterable[Finding]) -> list[Result]:
     """Results for findings: line and column in the file that holds each node; duplicates dropped."""
-    seen: set[tuple[str, tuple[int, str], str]] = set()
-    kept: list[Finding] = []
+    kept: dict[tuple[str, int, str, str], Finding] = {}
+    for finding in findings:
+        kept.setdefault((finding.rule.id, id(finding.document), finding.pointer, finding.message), finding)
     # Several rules report at the same node (an operation); each place is looked up once, and all the
     # places of one file in one pass over its text (tens of thousands on a big document).
     wanted: dict[int, tuple[Document, dict[str, None]]] = {}
-    for finding in findings:
-        document, pointer = finding.document, finding.pointer
-        identity = (finding.rule.id, (id(document), pointer), finding.message)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        kept.append(finding)
-        entry = wanted.get(id(document))
+    for (_, key, pointer, _), finding in kept.items():
+        entry = wanted.get(key)
         if entry is None:
-            entry = wanted[id(document)] = (document, {})
+            entry = wanted[key] = (finding.document, {})
         entry[1][pointer] = None
-    places: dict[tuple[int, str], tuple[int, int]] = {}
+    places: dict[int, dict[str, tuple[int, int]]] = {}
     # normpath once per file: the root keeps the spelling it was given (`a/../b`), shared files do not.
     files: dict[int, Path] = {}
     for key, (document, pointers) in wanted.items():
-        # Splitting here skips unescaping for the usual pointer that has nothing to unescape.
-        tokens = [p[1:].split("/") if p and "~" not in p else jsonpointer.split(p) for p in pointers]
-        places.update(zip(((key, pointer) for pointer in pointers), document.line_columns(tokens), strict=True))
+        places[key] = dict(zip(pointers, document.line_columns(list(pointers)), strict=True))
         files[key] = Path(os.path.normpath(document.path))
     # A rule's severity and docs URL are derived properties; derive them once per rule, not per finding.
     derived: dict[str, tuple[Severity, str]] = {}
     results: list[Result] = []
-    for finding in kept:
-        rule, pointer, key = finding.rule, finding.pointer, id(finding.document)
-        line, column = places[key, pointer]
-        severity, docs_url = derived.get(rule.id) or derived.setdefault(rule.id, (rule.severity, rule.docs_url))
-        results.append(Result(rule.id, severity, finding.message, files[key], line, column, pointer, docs_url))
+    for (rule_id, key, pointer, message), finding in kept.items():
+        line, column = places[key][pointer]
+        known = derived.get(rule_id)
+        if known is None:
+            known = derived[rule_id] = (finding.rule.severity, finding.rule.docs_url)
+        results.append(Result(rule_id, known[0], message, files[key], line, column, pointer, known[1]))
     return results
 
 

@@ -29,9 +29,12 @@ class Descriptor(Protocol):
     def docs_url(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A rule broken at one node of one file; positions are computed only for findings, once, later."""
+class Finding(NamedTuple):
+    """A rule broken at one node of one file; positions are computed only for findings, once, later.
+
+    A named tuple, like :class:`Result`: tens of thousands are made on a big document, and a frozen
+    dataclass sets each field through ``object.__setattr__``.
+    """
 
     rule: Descriptor
     document: Document

@@ -48,6 +48,12 @@ class Index:
 
 
 _Item = tuple[Node, Kind, Origin]
+# Bound once: the walk compares against these for every object of the contract.
+_SCHEMA, _PARAMETER, _HEADER, _MEDIA_TYPE, _CALLBACK = (
+    Kind.SCHEMA, Kind.PARAMETER, Kind.HEADER, Kind.MEDIA_TYPE, Kind.CALLBACK
+)  # fmt: skip
+_ONE, _LIST, _PATTERNED = Shape.ONE, Shape.LIST, Shape.PATTERNED
+_BODY_ORIGIN, _PARAMETER_ORIGIN, _HEADER_ORIGIN = Origin.BODY, Origin.PARAMETER, Origin.HEADER
 
 
 class _Walker:
@@ -65,45 +71,45 @@ class _Walker:
 
     def visit(self, node: Node, kind: Kind, origin: Origin) -> None:
         value = node.value
-        if not isinstance(value, dict):
+        if type(value) is not dict:
             return
-        if isinstance(value.get("$ref"), str):
+        if type(value.get("$ref")) is str:
             self.follow_ref(node, kind, origin)
-        if kind is Kind.SCHEMA:
+        if kind is _SCHEMA:
             self.index.schemas.append(SchemaView(node, origin))
-        elif kind is Kind.PARAMETER:
+        elif kind is _PARAMETER:
             if "$ref" not in value:
                 self.index.parameters.append(node)
-            origin = Origin.HEADER if value.get("in") == "header" else Origin.PARAMETER
-        elif kind is Kind.HEADER:
-            origin = Origin.HEADER
-        elif kind is Kind.MEDIA_TYPE:
-            origin = Origin.BODY
+            origin = _HEADER_ORIGIN if value.get("in") == "header" else _PARAMETER_ORIGIN
+        elif kind is _HEADER:
+            origin = _HEADER_ORIGIN
+        elif kind is _MEDIA_TYPE:
+            origin = _BODY_ORIGIN
         # The field table is read directly (not through `structure.field`): this loop runs for every
         # key of every object of the contract.
         fields = FIELDS[kind]
+        document, pointer, push = node.document, node.pointer, self.stack.append
         for key, child in value.items():
-            spec = fields.get(key) if kind is not Kind.CALLBACK else structure_field(kind, key)
+            spec = fields.get(key) if kind is not _CALLBACK else structure_field(kind, key)
             if spec is None:
                 continue
             child_kind, shape = spec
-            base = f"{node.pointer}/{escape_token(key)}"
+            base = f"{pointer}/{escape_token(key)}"
             if key in _NAMING_FIELDS:
                 self.record_named(node, kind, key, child, base)
-            self.push_members(node.document, base, child, child_kind, shape, origin)
-
-    def push_members(self, document: Document, base: str, child: Any, kind: Kind, shape: Shape, origin: Origin) -> None:
-        if shape is Shape.ONE and not isinstance(child, list):
-            self.stack.append((Node(document, base, child), kind, origin))
-        elif shape in (Shape.ONE, Shape.LIST):
-            if isinstance(child, list):
-                for position, item in enumerate(child):
-                    self.stack.append((Node(document, f"{base}/{position}", item), kind, origin))
-        elif isinstance(child, dict):
-            for name, item in child.items():
-                if shape is Shape.PATTERNED and name.startswith("x-"):
-                    continue
-                self.stack.append((Node(document, f"{base}/{escape_token(name)}", item), kind, origin))
+            # The members to walk next, in the order the stack has always received them.
+            if shape is _ONE and type(child) is not list:
+                push((Node(document, base, child), child_kind, origin))
+            elif shape is _ONE or shape is _LIST:
+                if type(child) is list:
+                    for position, item in enumerate(child):
+                        push((Node(document, f"{base}/{position}", item), child_kind, origin))
+            elif type(child) is dict:
+                patterned = shape is _PATTERNED
+                for name, item in child.items():
+                    if patterned and name.startswith("x-"):
+                        continue
+                    push((Node(document, f"{base}/{escape_token(name)}", item), child_kind, origin))
 
     def record_named(self, node: Node, kind: Kind, key: str, child: Any, base: str) -> None:
         # Names live in the map that holds an object, not in the object: record them here.

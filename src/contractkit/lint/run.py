@@ -76,8 +76,9 @@ def lint(request: LintRequest) -> LintOutcome:
 
 def summarize(report: LintReport) -> str:
     """``2 contracts linted: 0 errors, 1 warning, 5 waived``."""
-    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    waived = len(report.results) - len(report.active())
+    severities = report.severities()
+    errors, warnings = severities[Severity.ERROR], severities[Severity.WARNING]
+    waived = len(report.results) - severities.total()
     contracts = len(report.contracts)
 
     def plural(count: int, word: str) -> str:

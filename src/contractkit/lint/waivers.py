@@ -165,10 +165,11 @@ def apply_waivers(
     for index, waiver in enumerate(waivers):
         if waiver.expires >= today:
             candidates.setdefault((waiver.rule, waiver.pointer), []).append(index)
-    for result in results:
+    if not candidates:  # the usual run: nothing to mark among tens of thousands of results
+        out.extend(results)
+    for result in results if candidates else ():
         waiver_index = next(
-            (i for i in candidates.get((result.rule_id, result.pointer), ()) if waivers[i].matches(result)),
-            None,
+            (i for i in candidates.get((result.rule_id, result.pointer), ()) if waivers[i].matches(result)), None
         )
         if waiver_index is None:
             out.append(result)

@@ -37,7 +37,7 @@ class PositionIndex(Protocol):
 
     def locate(self, tokens: Sequence[str]) -> tuple[int, int]: ...
 
-    def locate_many(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]: ...
+    def locate_many(self, pointers: Sequence[str]) -> list[tuple[int, int]]: ...
 
 
 class Document:
@@ -95,8 +95,8 @@ class Document:
         line, column = self._positions.locate(_tokens(pointer))
         return Position(self.path, line, column)
 
-    def line_columns(self, pointers: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
-        """(line, column) of each pointer's tokens, as :meth:`position` gives them; cheaper for many at once."""
+    def line_columns(self, pointers: Sequence[str]) -> list[tuple[int, int]]:
+        """(line, column) of each JSON pointer, as :meth:`position` gives them; cheaper for many at once."""
         return self._positions.locate_many(pointers)
 
 

@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from contractkit.loading.pointer import unescape
+
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # A member's key without escapes, and the colon after it; keys with escapes take the slow path.
 _PLAIN_KEY = re.compile(r'[ \t\n\r]*"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
@@ -42,23 +44,45 @@ class _Wanted:
         self.mark = -1
 
 
-def locate_offsets(text: str, root: int, pointers: Sequence[Sequence[str]]) -> list[int]:
-    """The offset each pointer is placed at (see the module docstring); ``root`` is where the value starts."""
+def locate_offsets(text: str, root: int, pointers: Sequence[str]) -> list[int]:
+    """The offset each JSON pointer is placed at (see the module docstring); ``root`` is where the value starts."""
     tree = _Wanted()
     tree.mark = 0
+    # Findings come in siblings (the properties of one schema): each pointer usually adds one node to the
+    # tree below a parent some earlier pointer added, found by its own text without splitting it whole.
+    nodes: dict[str, _Wanted] = {"": tree}
     ends: list[_Wanted] = []
-    for tokens in pointers:
-        node = tree
-        for token in tokens:
-            child = node.children.get(token)
-            if child is None:
-                child = node.children[token] = _Wanted()
-            node = child
+    for wanted in pointers:
+        node = nodes.get(wanted)
+        if node is None:
+            node = _add(nodes, wanted)
         ends.append(node)
     if tree.children:
         _Reader(text).read(root, tree.children, need_end=False)
     _inherit(tree)
     return [node.mark for node in ends]
+
+
+def _add(nodes: dict[str, _Wanted], wanted: str) -> _Wanted:
+    """The tree node of pointer ``wanted``, added with whichever of its ancestors are missing."""
+    missing = []
+    here = wanted
+    while here not in nodes:
+        missing.append(here)
+        cut = here.rfind("/")
+        if cut < 0:
+            raise ValueError(f"JSON pointer must be empty or start with '/': {wanted!r}")
+        here = here[:cut]
+    node = nodes[here]
+    for pointer in reversed(missing):
+        token = pointer[pointer.rfind("/") + 1 :]
+        if "~" in token:
+            token = unescape(token)
+        child = node.children.get(token)
+        if child is None:
+            child = node.children[token] = _Wanted()
+        node = nodes[pointer] = child
+    return node
 
 
 def _inherit(tree: _Wanted) -> None:

@@ -139,3 +139,14 @@ def test_junit_parses_with_a_test_case_per_rule_and_failures_for_findings(waiver
     assert waiver_suite.get("name") == "waivers"
     assert int(root.get("failures", "0")) == 2
     assert int(root.get("tests", "0")) == len(list(root.iter("testcase")))
+
+
+def test_json_shows_the_waiver_that_accepts_a_finding(waivers: Path) -> None:
+    report = json.loads(_render("json", waivers))
+    assert report["summary"]["waived"] == 1
+    money = next(f for f in report["findings"] if f["ruleId"] == "DSL-301")
+    assert (money["waived"], money["waiver"]) == (
+        True,
+        {"reason": "Migrating to Money in the next release.", "owner": "Coupon team", "expires": "2099-01-01"},
+    )
+    assert all(f["waiver"] is None for f in report["findings"] if not f["waived"])

@@ -8,6 +8,7 @@ import pytest
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints
 
 from contractkit.loading import Document, LimitExceeded, Limits, ParseFailure
+from contractkit.loading.yaml_source import _Loader
 
 MERGES = [
     "base: &b {a: 1, b: 2}\nuse: {<<: *b, b: 3, c: 4}\n",
@@ -103,3 +104,83 @@ def test_yaml_that_is_no_json_is_a_parse_failure(text: str, reason: str) -> None
 def test_ref_keys_are_counted() -> None:
     document = Document.from_text(Path("c.yaml"), "a: {$ref: '#/b'}\nb: [{$ref: '#/a'}, {x: 1}]\n")
     assert document.refs == 2
+
+
+# Scalars of every kind the safe loader types, and text that only looks like one.
+SCALARS = [
+    "",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nul",
+    "true",
+    "True",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "truthy",
+    "0",
+    "-0",
+    "+12",
+    "012",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1:30",
+    "1.5",
+    "-.5",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "1e3",
+    "6.02e+23",
+    "1.",
+    "2026-06-01",
+    "2026-06-01T10:00:00Z",
+    "<<",
+    "=",
+    "!",
+    "&",
+    "*",
+    "string",
+    "The answer",
+    "Off-peak",
+    "o'clock",
+    "#hash",
+    "- item",
+    "12 apples",
+    "0.1.2",
+    "T",
+    "F",
+]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_scalar_tags_are_pyyaml_s_without_timestamps(scalar: str) -> None:
+    # The loader's resolver takes a shorter way than PyYAML's; every answer must still be PyYAML's own.
+    loader = _Loader("")
+    try:
+        for implicit in ((True, False), (False, True), (False, False)):
+            ours = loader.resolve(yaml.ScalarNode, scalar, implicit)
+            assert ours == yaml.resolver.BaseResolver.resolve(loader, yaml.ScalarNode, scalar, implicit)
+        for kind in (yaml.MappingNode, yaml.SequenceNode):
+            assert loader.resolve(kind, None, (False, False)) == yaml.resolver.BaseResolver.resolve(
+                loader, kind, None, (False, False)
+            )
+    finally:
+        loader.dispose()
+
+
+def test_dates_stay_strings() -> None:
+    assert _data("day: 2026-06-01\nat: 2026-06-01T10:00:00Z\n") == {"day": "2026-06-01", "at": "2026-06-01T10:00:00Z"}
+
+
+def test_the_safe_loader_has_no_wildcard_or_path_resolvers() -> None:
+    # The shortcut in the loader's `resolve` is PyYAML's own only while these stay empty.
+    assert None not in yaml.CSafeLoader.yaml_implicit_resolvers
+    assert not yaml.CSafeLoader.yaml_path_resolvers

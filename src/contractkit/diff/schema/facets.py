@@ -301,6 +301,30 @@ def _default(base: dict[str, Any], revision: dict[str, Any]) -> Iterator[FacetCh
     yield FacetChange("default", "default", changed=f"default {old} → {new}")
 
 
+# Keywords that constrain a value through subschemas or rules this diff does not take apart: adding one can only
+# refuse values, removing one can only admit them, and whether a changed one does either cannot be told.
+_CONDITIONS = (
+    "not", "if", "then", "else", "contains", "minContains", "maxContains", "propertyNames", "patternProperties",
+    "dependentRequired", "dependentSchemas", "unevaluatedItems", "contentEncoding", "contentMediaType",
+    "contentSchema",
+)  # fmt: skip
+
+
+def _conditions(base: dict[str, Any], revision: dict[str, Any]) -> Iterator[FacetChange]:
+    for keyword in _CONDITIONS:
+        before, after = base.get(keyword), revision.get(keyword)
+        if before is None and after is None:
+            continue
+        if before is None:
+            yield FacetChange("conditions", keyword, narrowed=f"`{keyword}` added")
+        elif after is None:
+            yield FacetChange("conditions", keyword, widened=f"`{keyword}` removed")
+        elif _canonical(before) != _canonical(after):
+            yield FacetChange(
+                "conditions", keyword, changed=f"`{keyword}` `{_canonical(before)}` → `{_canonical(after)}`"
+            )
+
+
 _FACETS: tuple[Callable[[dict[str, Any], dict[str, Any]], Iterator[FacetChange]], ...] = (
     _type,
     _enum,
@@ -312,6 +336,7 @@ _FACETS: tuple[Callable[[dict[str, Any], dict[str, Any]], Iterator[FacetChange]]
     _format,
     _pattern,
     _additional,
+    _conditions,
     _default,
 )
 

@@ -18,14 +18,16 @@ class ReportOptions:
 
     fail_on: Severity = Severity.ERROR
     relative_to: Path = field(default_factory=Path.cwd)
-    # Results name a handful of files tens of thousands of times; each is shown the same way.
-    _shown: dict[Path, str] = field(default_factory=dict, compare=False, repr=False)
+    # Results name a handful of files tens of thousands of times; each is shown the same way. Keyed by the
+    # path's text: equal Path objects that are not the same object compare through a Python method.
+    _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def path(self, file: Path) -> str:
         """``file`` as shown in reports: relative to ``relative_to`` when below it, with forward slashes."""
-        shown = self._shown.get(file)
+        key = str(file)
+        shown = self._shown.get(key)
         if shown is None:
-            shown = self._shown[file] = display_path(file, self.relative_to).replace("\\", "/")
+            shown = self._shown[key] = display_path(file, self.relative_to).replace("\\", "/")
         return shown
 
 

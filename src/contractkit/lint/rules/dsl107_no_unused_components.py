@@ -37,10 +37,13 @@ components:
 
 
 def _component_of(pointer: str) -> tuple[str, str] | None:
-    tokens = jsonpointer.split(pointer)
-    if len(tokens) >= 3 and tokens[0] == "components":
-        return tokens[1], tokens[2]
-    return None
+    # Only the first three tokens matter: the rest of a long pointer is never split or unescaped.
+    if not pointer.startswith("/components/"):
+        return None
+    tokens = pointer.split("/", 4)[2:4]
+    if len(tokens) < 2:
+        return None
+    return jsonpointer.unescape(tokens[0]), jsonpointer.unescape(tokens[1])
 
 
 def _used(ctx: LintContext) -> set[tuple[str, str]]:
