@@ -88,7 +88,10 @@ def test_services_started_together_are_told_where_the_others_listen(tmp_path: Pa
     with running_services([relay, COUPON], service_database) as services:
         assert list(services) == ["coupon", "relay"]  # the called service first
         answer = httpx.get(f"{services['relay'].url}/v1/upstream", timeout=10).json()
-        assert answer == {"coupon": {"status": "UP"}, "via": services["coupon"].url}
+        # On PostgreSQL readiness also says whether the replica serves reads.
+        on_replica = services["coupon"].settings.replica_database_url is not None
+        ready = {"status": "UP"} | ({"replica": "UP"} if on_replica else {})
+        assert answer == {"coupon": ready, "via": services["coupon"].url}
         assert services["relay"].settings.database_url != services["coupon"].settings.database_url
         assert _rows(services["relay"].database, relay_tables) == {"relayed": 0}
 
