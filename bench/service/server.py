@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from dataservices.common.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASERVICES = ROOT / ".venv" / "bin" / "dataservices"
@@ -83,14 +84,6 @@ def machine_busy_seconds() -> float:
     # user nice system idle iowait irq softirq steal ...: busy is everything but idle, iowait and steal.
     user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[:7])
     return (user + nice + system + irq + softirq) / _CLOCK_TICKS
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _ready(url: str) -> bool:

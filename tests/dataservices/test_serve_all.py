@@ -18,17 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from dataservices.common.serving import free_port
 from dataservices.registry import SERVICES
 
 # A cold start of every service on a busy 2-core machine; the banner comes once all answer /health/ready.
 BANNER_SECONDS = 120.0
 STOP_SECONDS = 40.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _listening(port: int) -> bool:
@@ -69,7 +64,7 @@ def _read_banner(process: subprocess.Popen[str]) -> list[str]:
 @contextmanager
 def serving_all(folder: Path) -> Iterator[ServedAll]:
     """`dataservices serve all --demo` in `folder`, every service on a free port, until the block ends."""
-    ports = {spec.name: _free_port() for spec in SERVICES}
+    ports = {spec.name: free_port() for spec in SERVICES}
     environment = {name: value for name, value in os.environ.items() if not name.startswith("DATASERVICES_")}
     for spec in SERVICES:
         environment[f"{spec.env_prefix}PORT"] = str(ports[spec.name])

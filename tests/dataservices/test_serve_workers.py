@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from dataservices.common.auth import issue_development_token
+from dataservices.common.serving import free_port
 from dataservices.common.settings import AuthSettings
 
 WORKERS = 2
@@ -50,17 +50,10 @@ class ServedProcesses:
         return used
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def served(tmp_path: Path, workers: int) -> Iterator[ServedProcesses]:
     database = tmp_path / "coupon.db"
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "DATASERVICES_COUPON_DATABASE_URL": f"sqlite:///{database}"}
     command = [sys.executable, "-m", "dataservices", "serve", "coupon", "--host", "127.0.0.1", "--port", str(port)]
     log = (tmp_path / "server.log").open("wb")

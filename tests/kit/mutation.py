@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import httpx
 
 from contractkit.bundle import bundle
 from contractkit.kit import KitOptions, KitReport, Outcome, SigningKey, run_kit
+from dataservices.common.serving import free_port
 from tests.kit.mutants import MUTANTS, Mutant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,12 +59,6 @@ def apply(mutant: Mutant, source: Path) -> None:
         path.write_text(text.replace(edit.old, edit.new), encoding="utf-8")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def served(mutant: Mutant | None, folder: Path) -> Iterator[str]:
     """Serve the reference service (or a mutant of it) until the block ends; yield its base URL."""
@@ -72,7 +66,7 @@ def served(mutant: Mutant | None, folder: Path) -> Iterator[str]:
     copy_source(source)
     if mutant is not None:
         apply(mutant, source)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(source),

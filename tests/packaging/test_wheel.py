@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -25,6 +24,7 @@ import yaml
 
 from contractkit.bundle import bundle
 from dataservices.common.auth import issue_development_token
+from dataservices.common.serving import free_port
 from dataservices.common.settings import AuthSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,12 +42,6 @@ def _run(*command: str | Path, cwd: Path) -> str:
     )
     assert done.returncode == 0, f"{command}: {done.stdout}\n{done.stderr}"
     return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +75,7 @@ def test_the_installed_package_reads_the_contracts_it_carries(installed: Path, t
 @pytest.fixture
 def served(installed: Path, tmp_path: Path) -> Iterator[str]:
     """`dataservices serve coupon` from the wheel, in a folder far from the checkout; its base URL."""
-    port = _free_port()
+    port = free_port()
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith(("DATASERVICES_", "PYTHONPATH"))
     }

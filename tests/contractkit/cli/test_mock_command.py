@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 
 from contractkit.bundle import bundle
 from contractkit.cli import ExitCode, app
+from dataservices.common.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 COUPON = ROOT / "contracts" / "coupon" / "openapi.yaml"
@@ -28,17 +28,10 @@ COUPON_ID = "cpn_01JD8R3M6Q2W5Y7A9C1E3G5J7K"
 STARTUP_POLLS = 400
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def mock_process(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `contractkit mock` until the block ends; yields its base URL once it answers."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(CONTRACTKIT), "mock", *args, "--port", str(port)],
         stdout=subprocess.PIPE,

@@ -26,18 +26,12 @@ import pytest
 
 from dataservices.common.idempotency import KeyedRequest
 from dataservices.common.phases import Progress
+from dataservices.common.serving import free_port
 from tests.dataservices.common.phased.service import POINTS
 
 STARTUP_SECONDS = 30.0
 LOCK_SECONDS = 1  # a killed request's lease is taken over after this long
 RETRY_SECONDS = 20.0  # bound on the retries that wait for a dead lease to expire
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -56,7 +50,7 @@ class Process:
 
 
 def _serve(factory: str, env: dict[str, str]) -> Process:
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
     popen = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
