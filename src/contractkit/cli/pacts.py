@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from contractkit.cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from contractkit.pacts import Row
 
 ContractsOption = Annotated[
     Path, typer.Option("--contracts", help="The contracts folder (its pacts/ holds the pacts and the records).")
@@ -37,6 +42,18 @@ def _where(contracts: Path) -> tuple[Path, str]:
     return repository, relative.as_posix()
 
 
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Turn what the records or git refuse (an unknown version, an unreadable record) into exit code 2."""
+    from contractkit.pacts import VersionError
+
+    try:
+        yield
+    except (VersionError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(headers[i]), *(len(row[i]) for row in rows)) for i in range(len(headers))]
     lines = [" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -45,8 +62,14 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _success(value: bool | None) -> str:
-    return "???" if value is None else str(value).lower()
+# The Pact Broker's matrix columns.
+_MATRIX_HEADERS = ["CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?", "VERIFIED"]
+
+
+def _cells(row: Row) -> list[str]:
+    """A row under the matrix columns; an integration never verified shows `???`, as the Broker does."""
+    success = "???" if row.success is None else str(row.success).lower()
+    return [row.consumer, row.consumer_version, row.provider, row.provider_version, success, row.verified_at or ""]
 
 
 def can_i_deploy_command(
@@ -69,33 +92,18 @@ def can_i_deploy_command(
 
     Exit status: 0 deployable, 1 not deployable (the reasons are printed), 2 usage error or unknown version.
     """
-    from contractkit.pacts import VersionError, can_i_deploy
+    from contractkit.pacts import can_i_deploy
 
     repository, folder = _where(contracts)
-    try:
+    with _usage_errors():
         decision = can_i_deploy(repository, folder, pacticipant, version, to)
-    except (VersionError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
     if output_format == "json":
         typer.echo(json.dumps(asdict(decision), indent=2))
     else:
         verdict = "Computer says yes \\o/" if decision.deployable else "Computer says no ¯\\_(ツ)_/¯"
         typer.echo(verdict + "\n")
         if decision.rows:
-            headers = ["CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?", "VERIFIED"]
-            rows = [
-                [
-                    r.consumer,
-                    r.consumer_version,
-                    r.provider,
-                    r.provider_version,
-                    _success(r.success),
-                    r.verified_at or "",
-                ]
-                for r in decision.rows
-            ]
-            typer.echo(_table(headers, rows) + "\n")
+            typer.echo(_table(_MATRIX_HEADERS, [_cells(row) for row in decision.rows]) + "\n")
         for line in (*decision.reasons, *decision.notes):
             typer.echo(line)
     raise typer.Exit(ExitCode.OK if decision.deployable else ExitCode.PROBLEMS)
@@ -113,31 +121,15 @@ def matrix_command(
     from contractkit.pacts import matrix
 
     repository, folder = _where(contracts)
-    try:
+    with _usage_errors():
         rows = matrix(repository, folder, pacticipant)
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
     if output_format == "json":
         typer.echo(json.dumps([asdict(row) for row in rows], indent=2))
         return
     if not rows:
         typer.echo("No verifications recorded.")
         return
-    headers = ["CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?", "VERIFIED", "CONTENT"]
-    table = [
-        [
-            r.consumer,
-            r.consumer_version,
-            r.provider,
-            r.provider_version,
-            _success(r.success),
-            r.verified_at or "",
-            r.reason,
-        ]
-        for r in rows
-    ]
-    typer.echo(_table(headers, table))
+    typer.echo(_table([*_MATRIX_HEADERS, "CONTENT"], [[*_cells(row), row.reason] for row in rows]))
 
 
 @pacts_app.command("record-verification")
@@ -148,14 +140,11 @@ def record_verification_command(
     contracts: ContractsOption = Path("contracts"),
 ) -> None:
     """Record a provider's verification of a pact against the working tree (run it after the provider test)."""
-    from contractkit.pacts import VersionError, record
+    from contractkit.pacts import record
 
     repository, folder = _where(contracts)
-    try:
+    with _usage_errors():
         changed = record(repository, folder, consumer, provider, success)
-    except (VersionError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
     typer.echo("recorded" if changed else "already recorded with this result")
 
 
@@ -167,15 +156,12 @@ def record_deployment_command(
     contracts: ContractsOption = Path("contracts"),
 ) -> None:
     """Record that PACTICIPANT's --version now runs in --environment (can-i-deploy --to reads it)."""
-    from contractkit.pacts import Deployment, VersionError, record_deployment, resolve
+    from contractkit.pacts import Deployment, record_deployment, resolve
     from contractkit.pacts.records import now
 
     repository, folder = _where(contracts)
-    try:
+    with _usage_errors():
         snapshot = resolve(repository, folder, pacticipant, version)
-    except VersionError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
     if snapshot.commit is None:
         typer.echo("error: a deployment is of a commit, not of the working tree", err=True)
         raise typer.Exit(ExitCode.USAGE)

@@ -84,6 +84,7 @@ class Snapshot:
         self.repository = repository
         self.contracts = contracts.strip("/")  # relative to the repository, e.g. "contracts"
         self.commit = commit  # None: the working tree
+        self._folders: dict[str, dict[str, bytes | str]] = {}  # read once: every pact's check needs the shared files
 
     @property
     def label(self) -> str:
@@ -92,6 +93,11 @@ class Snapshot:
 
     def _files(self, folder: str) -> dict[str, bytes | str]:
         """Files under ``folder`` (relative to the repository): their content (working tree) or blob id (commit)."""
+        if folder not in self._folders:
+            self._folders[folder] = self._list(folder)
+        return self._folders[folder]
+
+    def _list(self, folder: str) -> dict[str, bytes | str]:
         if self.commit is not None:
             listed = git(["ls-tree", "-r", "-z", self.commit, "--", folder], self.repository)
             found: dict[str, bytes | str] = {}
